@@ -1,0 +1,53 @@
+//! `ekyc`: the command line of the ekyc identity-verification server.
+
+mod commands;
+mod settings;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "ekyc",
+    version,
+    about = "Self-hosted e-KYC: document OCR, face compare, liveness"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP API server.
+    Serve(commands::serve::ServeArgs),
+    /// Manage API keys (SecretId / SecretKey pairs).
+    #[command(subcommand)]
+    Keys(commands::keys::KeysCommand),
+    /// Read the per-request records.
+    #[command(subcommand)]
+    Records(commands::records::RecordsCommand),
+    /// Fetch, verify and list the pinned models and the ONNX Runtime library.
+    #[command(subcommand)]
+    Models(commands::models::ModelsCommand),
+    /// Print the effective configuration (defaults < ekyc.toml < env < flags) as TOML.
+    Config(settings::CommonArgs),
+    /// Measure speed; prints a table.
+    #[command(subcommand)]
+    Bench(commands::bench::BenchCommand),
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Serve(args) => commands::serve::run(args),
+        Command::Keys(cmd) => commands::keys::run(cmd),
+        Command::Records(cmd) => commands::records::run(cmd),
+        Command::Models(cmd) => commands::models::run(cmd),
+        Command::Config(common) => settings::print_config(&common),
+        Command::Bench(cmd) => commands::bench::run(cmd),
+    };
+    if let Err(err) = result {
+        eprintln!("error: {err:#}");
+        std::process::exit(1);
+    }
+}
