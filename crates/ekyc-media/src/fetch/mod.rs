@@ -1,7 +1,7 @@
 //! Downloading media from a caller-supplied URL, guarded against SSRF.
 //!
 //! Every hop (the first request and each redirect) is resolved and checked by
-//! [`target`], then fetched by a client pinned to the checked addresses, with
+//! the `target` module, then fetched by a client pinned to the checked addresses, with
 //! redirects followed here rather than by the HTTP library so none escapes
 //! the check. The whole download, redirects included, runs under one deadline.
 

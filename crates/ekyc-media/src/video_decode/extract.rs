@@ -16,6 +16,8 @@ use crate::error::MediaError;
 pub const AUDIO_RATE_HZ: u32 = 16_000;
 /// Extra audio seconds decoded beyond the duration limit, to tolerate rounding.
 const AUDIO_SLACK_S: f32 = 1.0;
+/// Audio is small (64 KB per second); read it in pieces of one second.
+const AUDIO_CHUNK_BYTES: usize = AUDIO_RATE_HZ as usize * 4;
 
 /// The input ffmpeg reads: a sniffed file.
 #[derive(Debug, Clone, Copy)]
@@ -106,14 +108,16 @@ pub(crate) fn extract_frames(
         deadline,
         timeout: opts.timeout,
         max_stdout: limit * frame_bytes,
+        chunk: frame_bytes,
     })?;
     if !out.status.success() {
         return Err(MediaError::VideoUndecodable(out.reason()));
     }
+    // Each chunk is one frame; a short trailing piece is dropped by from_raw.
     let images: Vec<RgbImage> = out
         .stdout
-        .chunks_exact(frame_bytes)
-        .filter_map(|chunk| RgbImage::from_raw(w, h, chunk.to_vec()))
+        .into_iter()
+        .filter_map(|frame| RgbImage::from_raw(w, h, frame))
         .collect();
     if images.is_empty() {
         return Err(MediaError::VideoNoFrames);
@@ -155,6 +159,7 @@ pub(crate) fn extract_audio(
         deadline,
         timeout: opts.timeout,
         max_stdout: max_samples * 4,
+        chunk: AUDIO_CHUNK_BYTES,
     })?;
     if !out.status.success() {
         return Err(MediaError::VideoUndecodable(format!(
@@ -163,7 +168,7 @@ pub(crate) fn extract_audio(
         )));
     }
     Ok(out
-        .stdout
+        .stdout_bytes()
         .chunks_exact(4)
         .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
         .collect())

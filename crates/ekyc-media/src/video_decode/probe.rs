@@ -101,11 +101,12 @@ pub(crate) fn run_probe(
         deadline,
         timeout: opts.timeout,
         max_stdout: MAX_PROBE_JSON,
+        chunk: MAX_PROBE_JSON,
     })?;
     if !out.status.success() || out.overflow {
         return Err(MediaError::VideoUndecodable(out.reason()));
     }
-    parse_probe(&out.stdout, container)
+    parse_probe(&out.stdout_bytes(), container)
 }
 
 /// Turn ffprobe JSON into a [`VideoProbe`].

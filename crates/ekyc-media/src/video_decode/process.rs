@@ -26,18 +26,27 @@ pub(crate) struct Job<'a> {
     pub timeout: Duration,
     /// Stop reading stdout past this many bytes.
     pub max_stdout: usize,
+    /// Stdout is collected in pieces of this size (a video frame), so big
+    /// outputs are never copied into one buffer and split again.
+    pub chunk: usize,
 }
 
 /// What a finished child left behind.
 pub(crate) struct JobOutput {
     pub status: ExitStatus,
-    pub stdout: Vec<u8>,
+    /// Stdout in `Job::chunk`-sized pieces; only the last may be shorter.
+    pub stdout: Vec<Vec<u8>>,
     /// Stdout went past `max_stdout` and was cut.
     pub overflow: bool,
     pub stderr_tail: String,
 }
 
 impl JobOutput {
+    /// All of stdout in one buffer (for small outputs).
+    pub fn stdout_bytes(&self) -> Vec<u8> {
+        self.stdout.concat()
+    }
+
     /// Last non-empty stderr line, the most specific reason ffmpeg gives.
     pub fn reason(&self) -> String {
         let line = self
@@ -63,9 +72,9 @@ pub(crate) fn run(job: Job<'_>) -> Result<JobOutput, MediaError> {
         return Err(MediaError::Io("decoder pipes were not created".into()));
     };
     let (done_tx, done_rx) = mpsc::channel();
-    let max = job.max_stdout;
+    let (max, chunk) = (job.max_stdout, job.chunk.max(1));
     let out_reader = thread::spawn(move || {
-        let result = read_capped(stdout, max);
+        let result = read_chunks(stdout, chunk, max);
         // The receiver may have given up already; nothing to do then.
         let _ = done_tx.send(());
         result
@@ -140,15 +149,36 @@ fn kill(child: &mut Child) {
     let _ = child.wait();
 }
 
-/// Read up to `max` bytes; past that, stop and report overflow (closing the
-/// pipe makes the child fail its next write and exit).
-fn read_capped(mut reader: impl Read, max: usize) -> io::Result<(Vec<u8>, bool)> {
-    let mut data = Vec::new();
-    let limit = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);
-    (&mut reader).take(limit).read_to_end(&mut data)?;
-    let overflow = data.len() > max;
-    data.truncate(max);
-    Ok((data, overflow))
+/// Read up to `max` bytes in `chunk`-sized pieces; past `max`, stop and
+/// report overflow (closing the pipe makes the child fail its next write).
+fn read_chunks(
+    mut reader: impl Read,
+    chunk: usize,
+    max: usize,
+) -> io::Result<(Vec<Vec<u8>>, bool)> {
+    let mut chunks = Vec::new();
+    let mut total = 0usize;
+    loop {
+        let mut piece = Vec::with_capacity(chunk);
+        (&mut reader).take(chunk as u64).read_to_end(&mut piece)?;
+        if piece.is_empty() {
+            return Ok((chunks, false));
+        }
+        let short = piece.len() < chunk;
+        total += piece.len();
+        if total > max {
+            piece.truncate(piece.len() - (total - max));
+            if !piece.is_empty() {
+                chunks.push(piece);
+            }
+            return Ok((chunks, true));
+        }
+        chunks.push(piece);
+        if short {
+            // `take` only stops short at end of stream.
+            return Ok((chunks, false));
+        }
+    }
 }
 
 /// Read everything, keeping only the last `keep` bytes as text.
@@ -177,6 +207,16 @@ mod tests {
     use super::*;
 
     fn job<'a>(program: &'a str, args: &[&str], timeout_ms: u64, max_stdout: usize) -> Job<'a> {
+        job_chunked(program, args, timeout_ms, max_stdout, 4096)
+    }
+
+    fn job_chunked<'a>(
+        program: &'a str,
+        args: &[&str],
+        timeout_ms: u64,
+        max_stdout: usize,
+        chunk: usize,
+    ) -> Job<'a> {
         let timeout = Duration::from_millis(timeout_ms);
         Job {
             program: Path::new(program),
@@ -184,6 +224,7 @@ mod tests {
             deadline: Instant::now() + timeout,
             timeout,
             max_stdout,
+            chunk,
         }
     }
 
@@ -196,7 +237,7 @@ mod tests {
             100,
         ))
         .expect("runs");
-        assert_eq!(out.stdout, b"hello");
+        assert_eq!(out.stdout_bytes(), b"hello");
         assert!(!out.overflow);
         assert_eq!(out.status.code(), Some(3));
         assert_eq!(out.reason(), "oops");
@@ -205,8 +246,42 @@ mod tests {
     #[test]
     fn caps_stdout() {
         let out = run(job("/bin/sh", &["-c", "yes | head -c 100000"], 5000, 10)).expect("runs");
-        assert_eq!(out.stdout.len(), 10);
+        assert_eq!(out.stdout_bytes().len(), 10);
         assert!(out.overflow);
+    }
+
+    #[test]
+    fn splits_stdout_into_chunks() {
+        let out = run(job_chunked(
+            "/bin/sh",
+            &["-c", "printf 0123456789"],
+            5000,
+            100,
+            4,
+        ))
+        .expect("runs");
+        let sizes: Vec<usize> = out.stdout.iter().map(Vec::len).collect();
+        assert_eq!(sizes, [4, 4, 2]);
+        assert_eq!(out.stdout_bytes(), b"0123456789");
+        let out = run(job_chunked(
+            "/bin/sh",
+            &["-c", "printf 01234567"],
+            5000,
+            100,
+            4,
+        ))
+        .expect("runs");
+        assert_eq!(out.stdout.len(), 2);
+        let out = run(job_chunked(
+            "/bin/sh",
+            &["-c", "printf 0123456789"],
+            5000,
+            6,
+            4,
+        ))
+        .expect("runs");
+        assert!(out.overflow);
+        assert_eq!(out.stdout_bytes(), b"012345");
     }
 
     #[test]
