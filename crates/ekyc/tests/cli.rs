@@ -21,7 +21,18 @@ fn keys_create_list_revoke() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let data = data.to_str().unwrap();
-    let out = ekyc(&["keys", "create", "--data-dir", data, "--json", "--label", "ci"], &[]);
+    let out = ekyc(
+        &[
+            "keys",
+            "create",
+            "--data-dir",
+            data,
+            "--json",
+            "--label",
+            "ci",
+        ],
+        &[],
+    );
     assert!(out.status.success(), "{out:?}");
     let key: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let id = key["SecretId"].as_str().unwrap();
@@ -31,14 +42,19 @@ fn keys_create_list_revoke() {
 
     let db = std::path::Path::new(data).join("ekyc.sqlite3");
     use std::os::unix::fs::PermissionsExt;
-    assert_eq!(std::fs::metadata(&db).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(
+        std::fs::metadata(&db).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
 
     let list = ekyc(&["keys", "list", "--data-dir", data, "--json"], &[]);
     let rows: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
     assert_eq!(rows[0]["SecretId"], id);
     assert!(!stdout(&list).contains(key["SecretKey"].as_str().unwrap()));
 
-    assert!(ekyc(&["keys", "revoke", "--data-dir", data, id], &[]).status.success());
+    assert!(ekyc(&["keys", "revoke", "--data-dir", data, id], &[])
+        .status
+        .success());
     let again = ekyc(&["keys", "revoke", "--data-dir", data, "AKIDnope"], &[]);
     assert!(!again.status.success());
     let list = ekyc(&["keys", "list", "--data-dir", data], &[]);
@@ -51,7 +67,13 @@ fn serve_without_models_names_the_fetch_command() {
     let home = dir.path().join("empty-cache");
     let data = dir.path().join("data");
     let out = ekyc(
-        &["serve", "--addr", "127.0.0.1:0", "--data-dir", data.to_str().unwrap()],
+        &[
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--data-dir",
+            data.to_str().unwrap(),
+        ],
         &[("EKYC_HOME", home.to_str().unwrap()), ("EKYC_ORT_LIB", "")],
     );
     assert!(!out.status.success());
@@ -63,7 +85,13 @@ fn serve_without_models_names_the_fetch_command() {
 fn config_shows_env_overrides_and_records_empty() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("d");
-    let out = ekyc(&["config"], &[("EKYC_POOL_WORKERS", "3"), ("EKYC_SERVER_ADDR", "0.0.0.0:1")]);
+    let out = ekyc(
+        &["config"],
+        &[
+            ("EKYC_POOL_WORKERS", "3"),
+            ("EKYC_SERVER_ADDR", "0.0.0.0:1"),
+        ],
+    );
     assert!(out.status.success());
     let text = stdout(&out);
     assert!(text.contains("workers = 3"), "{text}");
@@ -71,9 +99,30 @@ fn config_shows_env_overrides_and_records_empty() {
     let bad = ekyc(&["config"], &[("EKYC_POOL_WORKERS", "lots")]);
     assert!(!bad.status.success());
 
-    let records = ekyc(&["records", "list", "--data-dir", data.to_str().unwrap(), "--json"], &[]);
+    let records = ekyc(
+        &[
+            "records",
+            "list",
+            "--data-dir",
+            data.to_str().unwrap(),
+            "--json",
+        ],
+        &[],
+    );
     assert!(records.status.success());
-    assert_eq!(serde_json::from_slice::<serde_json::Value>(&records.stdout).unwrap(), serde_json::json!([]));
-    let missing = ekyc(&["records", "show", "--data-dir", data.to_str().unwrap(), "nope"], &[]);
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&records.stdout).unwrap(),
+        serde_json::json!([])
+    );
+    let missing = ekyc(
+        &[
+            "records",
+            "show",
+            "--data-dir",
+            data.to_str().unwrap(),
+            "nope",
+        ],
+        &[],
+    );
     assert!(!missing.status.success());
 }

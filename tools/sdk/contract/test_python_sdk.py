@@ -8,6 +8,7 @@ UnsupportedOperation while the action is in sdk_client.PENDING_PIPELINES).
 
 import base64
 import json
+import socket
 import types
 import uuid
 from unittest import mock
@@ -228,6 +229,38 @@ def test_private_url_refused_by_default(server, creds):
     params = {"ImageUrl": "http://127.0.0.1:1/x.jpg"}
     outcome = call(server.endpoint, creds, "MLIDPassportOCR", params)
     assert_error(outcome, {"InvalidParameterValue"})
+
+
+def test_download_404(url_server, url_creds, file_server):
+    params = {"ImageUrl": f"{file_server}/no-such-file.jpg"}
+    outcome = call(url_server.endpoint, url_creds, "MLIDPassportOCR", params)
+    assert_error(outcome, {"FailedOperation.DownLoadError"})
+
+
+def test_video_download_404(url_server, url_creds, test_media, file_server):
+    params = {
+        "LivenessType": "SILENT",
+        "ImageBase64": test_media.face_a.b64,
+        "VideoUrl": f"{file_server}/no-such-clip.mp4",
+    }
+    outcome = call(url_server.endpoint, url_creds, "LivenessCompare", params)
+    assert_error(outcome, {"FailedOperation.LipNetFailed"})
+
+
+@pytest.fixture(scope="module")
+def stalling_url():
+    """A loopback port that accepts connections and never answers."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}/slow.jpg"
+    sock.close()
+
+
+def test_download_timeout(url_server, url_creds, stalling_url):
+    params = {"ImageA": NOT_AN_IMAGE, "UrlB": stalling_url}
+    outcome = call(url_server.endpoint, url_creds, "CompareFace", params)
+    assert_error(outcome, {"FailedOperation.DownLoadTimeoutError"})
 
 
 def test_not_a_video(server, creds, test_media):
