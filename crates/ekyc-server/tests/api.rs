@@ -434,3 +434,13 @@ async fn records_keep_digests_not_media() {
     assert!(rec.stages.iter().any(|s| s.name == "auth"));
     assert!(rec.stages.iter().any(|s| s.name == "decode"));
 }
+
+#[tokio::test]
+async fn get_live_code_gives_four_digits() {
+    let srv = spawn(|_| {}).await;
+    let r = srv.call("GetLiveCode", FACEID, &json!({})).await;
+    let code = r["LiveCode"].as_str().expect("LiveCode");
+    assert_eq!(code.len(), 4);
+    assert!(code.bytes().all(|b| b.is_ascii_digit()));
+    assert_eq!(r.as_object().unwrap().len(), 2, "{r}");
+}

@@ -133,6 +133,29 @@ pub async fn video_liveness_compare(
     run_liveness(app, ctx, call).await
 }
 
+/// `GetLiveCode` (mainland faceid SDK): four random digits for LIP mode, no digit three times.
+pub fn get_live_code() -> Reply {
+    let code = live_code(&mut rand::rngs::OsRng);
+    let mut fields = serde_json::Map::new();
+    fields.insert("LiveCode".into(), Value::String(code));
+    Reply {
+        fields,
+        result: None,
+        description: None,
+        sim: None,
+    }
+}
+
+fn live_code(rng: &mut impl rand::Rng) -> String {
+    loop {
+        let digits: Vec<u8> = (0..4).map(|_| rng.gen_range(0..10u8)).collect();
+        let too_many = (0..10u8).any(|d| digits.iter().filter(|&&x| x == d).count() >= 3);
+        if !too_many {
+            return digits.iter().map(|d| char::from(b'0' + d)).collect();
+        }
+    }
+}
+
 fn check_md5(field: &str, bytes: &[u8], expected: Option<&Md5Hex>) -> Result<(), EkycError> {
     let Some(expected) = expected else {
         return Ok(());
@@ -216,4 +239,23 @@ async fn decode_photo_and_video(
         .await?;
     ctx.stage("decode", started);
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    #[test]
+    fn live_codes_are_four_digits_without_triples() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        for _ in 0..2000 {
+            let code = live_code(&mut rng);
+            assert_eq!(code.len(), 4);
+            assert!(code.bytes().all(|b| b.is_ascii_digit()));
+            for d in b'0'..=b'9' {
+                assert!(code.bytes().filter(|&b| b == d).count() < 3, "{code}");
+            }
+        }
+    }
 }

@@ -40,6 +40,7 @@ actions! {
     LivenessCompare => "LivenessCompare", "faceid", "2018-03-01";
     CompareFaceLiveness => "CompareFaceLiveness", "faceid", "2018-03-01";
     VideoLivenessCompare => "VideoLivenessCompare", "faceid", "2018-03-01";
+    GetLiveCode => "GetLiveCode", "faceid", "2018-03-01";
     MlidPassportOcr => "MLIDPassportOCR", "ocr", "2018-11-19";
     HkidCardOcr => "HKIDCardOCR", "ocr", "2018-11-19";
     MlidCardOcr => "MLIDCardOCR", "ocr", "2018-11-19";
@@ -89,6 +90,7 @@ pub async fn dispatch(
         Action::LivenessCompare => faceid::liveness_compare(app, ctx, params).await,
         Action::CompareFaceLiveness => faceid::compare_face_liveness(app, ctx, params).await,
         Action::VideoLivenessCompare => faceid::video_liveness_compare(app, ctx, params).await,
+        Action::GetLiveCode => Ok(faceid::get_live_code()),
         Action::MlidPassportOcr => ocr::passport(app, ctx, params).await,
         Action::HkidCardOcr => ocr::hkid(app, ctx, params).await,
         Action::MlidCardOcr => ocr::mykad(app, ctx, params).await,
