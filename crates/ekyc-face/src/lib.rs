@@ -8,15 +8,19 @@
 //! - [`FacePipeline`]: the three wired together over an [`ekyc_infer::Engine`].
 
 mod align;
+pub mod calibration;
+pub mod compare;
 mod decode;
 mod detect;
 mod embed;
 mod error;
 mod geometry;
 mod pipeline;
+pub mod roc;
 mod warp;
 
 pub use align::{align, chip_transform, CHIP_SIZE, CHIP_TEMPLATE};
+pub use compare::{compare, CompareError, CompareOptions, Comparison, QualityFloor};
 pub use detect::{largest, DetectorConfig, FaceDetector, REFINE_CONTEXT};
 pub use embed::{
     distance, Descriptor, EmbedderConfig, FaceEmbedder, DESCRIPTOR_LEN, DLIB_SAME_PERSON_DISTANCE,

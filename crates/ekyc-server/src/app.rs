@@ -22,6 +22,7 @@ use crate::config::Config;
 use crate::context::{Outcome, RequestContext};
 use crate::envelope;
 use crate::metrics::Metrics;
+use crate::pipelines::Pipelines;
 use crate::pool::WorkPool;
 
 /// What the server runs with; built once at start and shared read-only.
@@ -30,18 +31,22 @@ pub struct App {
     pub store: Arc<dyn Store>,
     pub pool: WorkPool,
     pub metrics: Metrics,
-    /// Models verified and loaded at start (name, licence...), for `/healthz`.
+    /// The recognition pipelines this server runs; an absent one answers `UnsupportedOperation`.
+    pub pipelines: Pipelines,
+    /// Models verified and loaded at start, for `/healthz`.
     pub models: Vec<String>,
 }
 
 impl App {
-    pub fn new(config: Config, store: Arc<dyn Store>, models: Vec<String>) -> Arc<App> {
+    pub fn new(config: Config, store: Arc<dyn Store>, pipelines: Pipelines) -> Arc<App> {
         let (workers, queue) = config.pool.resolved();
+        let models = pipelines.model_names();
         Arc::new(App {
             config,
             store,
             pool: WorkPool::new(workers, queue),
             metrics: Metrics::new(),
+            pipelines,
             models,
         })
     }

@@ -9,6 +9,7 @@ pub mod context;
 pub mod envelope;
 pub mod intake;
 pub mod metrics;
+pub mod pipelines;
 pub mod pool;
 
 use std::net::SocketAddr;
@@ -18,6 +19,7 @@ use anyhow::Context;
 
 pub use app::{router, App};
 pub use config::Config;
+pub use pipelines::Pipelines;
 
 /// Serves `app` on `listener` until `shutdown` resolves.
 pub async fn serve(

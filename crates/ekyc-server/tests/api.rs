@@ -444,3 +444,115 @@ async fn get_live_code_gives_four_digits() {
     assert!(code.bytes().all(|b| b.is_ascii_digit()));
     assert_eq!(r.as_object().unwrap().len(), 2, "{r}");
 }
+
+fn face_file(name: &str) -> Option<Vec<u8>> {
+    let dir = std::env::var("EKYC_TEST_DATA")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data")
+        });
+    match std::fs::read(dir.join("faces/images").join(name)) {
+        Ok(b) => Some(b),
+        Err(_) => {
+            eprintln!("SKIP: test data {name} not found (set EKYC_TEST_DATA)");
+            None
+        }
+    }
+}
+
+/// CompareFace end to end with the real models on real photos.
+#[tokio::test]
+async fn compare_face_with_real_models() {
+    let Some(pipelines) = common::real_pipelines() else {
+        return;
+    };
+    let (Some(obama), Some(obama2), Some(biden)) = (
+        face_file("face_recognition__obama.jpg"),
+        face_file("face_recognition__obama2.jpg"),
+        face_file("face_recognition__biden.jpg"),
+    ) else {
+        return;
+    };
+    let srv = common::spawn_with(|_| {}, pipelines).await;
+    let score = |r: &serde_json::Value| r["Score"].as_f64().unwrap_or_else(|| panic!("{r}"));
+
+    let same = srv
+        .call(
+            "CompareFace",
+            IAI,
+            &json!({"ImageA": b64(&obama), "ImageB": b64(&obama2)}),
+        )
+        .await;
+    assert_eq!(same["FaceModelVersion"], "3.0");
+    assert!(score(&same) >= 40.0, "same person scored {same}");
+    let other = srv
+        .call(
+            "CompareFace",
+            IAI,
+            &json!({"ImageA": b64(&obama), "ImageB": b64(&biden)}),
+        )
+        .await;
+    assert!(score(&other) < 40.0, "different people scored {other}");
+
+    // A photo without a face, and a face below the requested quality.
+    let r = srv
+        .call(
+            "CompareFace",
+            IAI,
+            &json!({"ImageA": b64(&obama), "ImageB": b64(&jpeg(320, 240))}),
+        )
+        .await;
+    assert_eq!(error_code(&r), "InvalidParameterValue.NoFaceInPhoto");
+    let small = {
+        let img = image::load_from_memory(&obama).unwrap().resize(
+            120,
+            120,
+            image::imageops::FilterType::Triangle,
+        );
+        let mut out = Vec::new();
+        img.to_rgb8()
+            .write_to(
+                &mut std::io::Cursor::new(&mut out),
+                image::ImageFormat::Jpeg,
+            )
+            .unwrap();
+        out
+    };
+    let r = srv
+        .call(
+            "CompareFace",
+            IAI,
+            &json!({"ImageA": b64(&small), "ImageB": b64(&obama2), "QualityControl": 4}),
+        )
+        .await;
+    assert_eq!(error_code(&r), "FailedOperation.FaceQualityNotQualified");
+
+    // Rotated photo: found only with NeedRotateDetection.
+    let turned = {
+        let img = image::load_from_memory(&obama2).unwrap().rotate90();
+        let mut out = Vec::new();
+        img.to_rgb8()
+            .write_to(
+                &mut std::io::Cursor::new(&mut out),
+                image::ImageFormat::Jpeg,
+            )
+            .unwrap();
+        out
+    };
+    let r = srv
+        .call(
+            "CompareFace",
+            IAI,
+            &json!({"ImageA": b64(&obama), "ImageB": b64(&turned), "NeedRotateDetection": 1}),
+        )
+        .await;
+    assert!(score(&r) >= 40.0, "{r}");
+    let rec = srv
+        .app
+        .store
+        .get_record(same["RequestId"].as_str().unwrap())
+        .unwrap()
+        .unwrap();
+    assert_eq!(rec.result_code, "Success");
+    assert!(rec.sim.is_some());
+}

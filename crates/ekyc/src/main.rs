@@ -31,6 +31,11 @@ enum Command {
     Models(commands::models::ModelsCommand),
     /// Print the effective configuration (defaults < ekyc.toml < env < flags) as TOML.
     Config(settings::CommonArgs),
+    /// Compare the largest faces of two photos (what CompareFace runs): Sim, Score, distance, timings.
+    Compare(commands::compare::CompareArgs),
+    /// Accuracy on a labelled folder; prints a table (rates with counts).
+    #[command(subcommand)]
+    Eval(commands::eval::EvalCommand),
     /// Measure speed; prints a table.
     #[command(subcommand)]
     Bench(commands::bench::BenchCommand),
@@ -45,6 +50,8 @@ fn main() {
         Command::Models(cmd) => commands::models::run(cmd),
         Command::Config(common) => settings::print_config(&common),
         Command::Bench(cmd) => commands::bench::run(cmd),
+        Command::Compare(args) => commands::compare::run(args),
+        Command::Eval(cmd) => commands::eval::run(cmd),
     };
     if let Err(err) = result {
         eprintln!("error: {err:#}");

@@ -43,7 +43,6 @@ PENDING_PIPELINES = {
     "MLIDPassportOCR",
     "HKIDCardOCR",
     "MLIDCardOCR",
-    "CompareFace",
 }
 
 

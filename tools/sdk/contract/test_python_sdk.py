@@ -9,6 +9,7 @@ UnsupportedOperation while the action is in sdk_client.PENDING_PIPELINES).
 import base64
 import json
 import socket
+import struct
 import types
 import uuid
 from unittest import mock
@@ -118,6 +119,28 @@ def test_mlid_card_ocr(server, creds, test_media):
 def test_iai_compare_face(server, creds, test_media):
     params = {"ImageA": test_media.face_a.b64, "ImageB": test_media.face_b.b64}
     assert_contract(call(server.endpoint, creds, "CompareFace", params))
+
+
+def test_iai_compare_face_same_photo_scores_high(server, creds, test_media):
+    params = {"ImageA": test_media.face_a.b64, "ImageB": test_media.face_a.b64}
+    outcome = call(server.endpoint, creds, "CompareFace", params)
+    assert_contract(outcome)
+    assert outcome.raw["Score"] >= 60, outcome.describe()
+
+
+def _grey_bmp_b64(width: int, height: int) -> str:
+    """A plain grey 24-bit BMP: a valid image with no face in it."""
+    row = bytes([128, 128, 128]) * width + b"\0" * ((4 - width * 3 % 4) % 4)
+    pixels = row * height
+    header = b"BM" + struct.pack("<IHHI", 54 + len(pixels), 0, 0, 54)
+    info = struct.pack("<IiiHHIIiiII", 40, width, height, 1, 24, 0, len(pixels), 2835, 2835, 0, 0)
+    return base64.b64encode(header + info + pixels).decode()
+
+
+def test_iai_compare_face_without_a_face(server, creds, test_media):
+    params = {"ImageA": test_media.face_a.b64, "ImageB": _grey_bmp_b64(200, 150)}
+    outcome = call(server.endpoint, creds, "CompareFace", params)
+    assert_error(outcome, {"InvalidParameterValue.NoFaceInPhoto"})
 
 
 # --- authentication ---------------------------------------------------------------------

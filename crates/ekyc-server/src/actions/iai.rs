@@ -2,13 +2,17 @@
 
 use serde_json::Value;
 
-use ekyc_types::wire::iai::CompareFaceRequest;
+use std::time::Instant;
+
+use ekyc_face::{compare, CompareError, CompareOptions, QualityFloor};
+use ekyc_types::wire::iai::{CompareFaceRequest, CompareFaceResponse};
 use ekyc_types::wire::{parse_request, present};
-use ekyc_types::EkycError;
+use ekyc_types::{EkycError, ErrorCode};
 
 use super::{pipeline_missing, Reply};
 use crate::app::App;
 use crate::context::RequestContext;
+use crate::envelope::fields_of;
 use crate::intake::{self, choose, MediaInput, Role};
 
 pub async fn compare_face(
@@ -67,6 +71,64 @@ pub async fn compare_face(
     let images = app
         .decode_images(ctx, &admission, Role::CompareImage, loaded)
         .await?;
-    let summary = intake::describe_images(&images);
-    Err(pipeline_missing("face comparison", &summary))
+    let Some(face) = app.pipelines.face.clone() else {
+        return Err(pipeline_missing(
+            "face comparison",
+            &intake::describe_images(&images),
+        ));
+    };
+    let opts = CompareOptions {
+        quality: QualityFloor::for_level(req.quality_control.unwrap_or(0)),
+        try_rotations: req.need_rotate_detection == Some(1),
+    };
+    let started = Instant::now();
+    let comparison = admission
+        .run(move || {
+            let [(_, a), (_, b)] = <[_; 2]>::try_from(images)
+                .map_err(|_| EkycError::internal("CompareFace needs two images"))?;
+            compare(&face, &a.image, &b.image, &opts).map_err(compare_error)
+        })
+        .await?;
+    ctx.stage("face", started);
+    let version = present(&req.face_model_version)
+        .unwrap_or("3.0")
+        .to_string();
+    let response = CompareFaceResponse {
+        score: comparison.iai_score,
+        face_model_version: version,
+    };
+    Ok(Reply {
+        fields: fields_of(&response)?,
+        result: None,
+        description: None,
+        sim: Some(comparison.iai_score),
+    })
+}
+
+/// iai's codes for a comparison that could not be made.
+fn compare_error(err: CompareError) -> EkycError {
+    let field = |which: usize| {
+        if which == 0 {
+            "ImageA/UrlA"
+        } else {
+            "ImageB/UrlB"
+        }
+    };
+    match err {
+        CompareError::NoFace { which } => EkycError::new(
+            ErrorCode::NoFaceInPhoto,
+            format!("no face was found in {}", field(which)),
+        ),
+        CompareError::LowQuality { which, why } => EkycError::new(
+            ErrorCode::FaceQualityNotQualified,
+            format!("{}: {why}", field(which)),
+        ),
+        CompareError::Engine(e) => {
+            tracing::error!(error = %e, "face engine failed");
+            EkycError::new(
+                ErrorCode::CompareSystemError,
+                format!("the face engine failed: {e}"),
+            )
+        }
+    }
 }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use ekyc_server::auth::tc3;
-use ekyc_server::{App, Config};
+use ekyc_server::{App, Config, Pipelines};
 use ekyc_store::{ApiKey, SqliteStore, Store};
 
 pub struct TestServer {
@@ -22,13 +22,31 @@ pub struct TestServer {
 }
 
 pub async fn spawn(configure: impl FnOnce(&mut Config)) -> TestServer {
+    spawn_with(configure, Pipelines::none()).await
+}
+
+/// The real models from the cache (`EKYC_HOME` or the default); `None` (with a SKIP line) when absent.
+pub fn real_pipelines() -> Option<Pipelines> {
+    let manifest = ekyc_infer::Manifest::embedded().ok()?;
+    let home = ekyc_infer::default_home().ok()?;
+    let names = manifest.model_names();
+    match ekyc_infer::Engine::load(&manifest, &home, &names, &Default::default()) {
+        Ok(engine) => Pipelines::from_engine(engine).ok(),
+        Err(e) => {
+            eprintln!("SKIP: models not available ({e}); run `ekyc models fetch`");
+            None
+        }
+    }
+}
+
+pub async fn spawn_with(configure: impl FnOnce(&mut Config), pipelines: Pipelines) -> TestServer {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut config = Config::default();
     config.server.data_dir = dir.path().join("data");
     configure(&mut config);
     let store = SqliteStore::open(&config.server.data_dir).expect("store");
     let key = store.create_key(Some("test")).expect("key");
-    let app = App::new(config, Arc::new(store), Vec::new());
+    let app = App::new(config, Arc::new(store), pipelines);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");

@@ -16,23 +16,29 @@ use ekyc_server::Config;
 pub enum BenchCommand {
     /// Base64 + image decode of a 3 MB JPEG; probe + frames + audio of an 8 MB 6 s 720p MP4.
     Intake(BenchArgs),
+    /// Face detect + align + embed of a 1 MP selfie; full compare of two 1 MP photos.
+    Faces(crate::commands::bench_faces::BenchFacesArgs),
 }
 
 #[derive(Args)]
 pub struct BenchArgs {
     /// Timed runs per row (after one warm-up run).
     #[arg(long, default_value_t = 10)]
-    runs: usize,
+    pub runs: usize,
 }
 
 pub fn run(cmd: BenchCommand) -> anyhow::Result<()> {
     match cmd {
         BenchCommand::Intake(args) => intake(&args),
+        BenchCommand::Faces(args) => crate::commands::bench_faces::run(&args),
     }
 }
 
 /// Median and 90th percentile of `runs` timings (ms) of `f`, after one warm-up call.
-fn time_ms(runs: usize, mut f: impl FnMut() -> anyhow::Result<()>) -> anyhow::Result<(f64, f64)> {
+pub fn time_ms(
+    runs: usize,
+    mut f: impl FnMut() -> anyhow::Result<()>,
+) -> anyhow::Result<(f64, f64)> {
     f()?;
     let mut samples = Vec::with_capacity(runs);
     for _ in 0..runs.max(1) {
@@ -46,14 +52,14 @@ fn time_ms(runs: usize, mut f: impl FnMut() -> anyhow::Result<()>) -> anyhow::Re
     Ok((median, p90))
 }
 
-struct Row {
-    name: String,
-    input: String,
-    median: f64,
-    p90: f64,
+pub struct Row {
+    pub name: String,
+    pub input: String,
+    pub median: f64,
+    pub p90: f64,
 }
 
-fn print_table(title: &str, rows: &[Row], runs: usize) {
+pub fn print_table(title: &str, rows: &[Row], runs: usize) {
     println!(
         "{title} (median and p90 of {runs} warm runs, {} cores)",
         std::thread::available_parallelism().map_or(1, |n| n.get())

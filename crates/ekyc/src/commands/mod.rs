@@ -1,6 +1,11 @@
 //! One module per top-level command.
 
 pub mod bench;
+pub mod bench_faces;
+pub mod compare;
+pub mod eval;
+pub mod eval_faces;
+pub mod faces;
 pub mod keys;
 pub mod models;
 pub mod records;

@@ -10,7 +10,7 @@ use ekyc_infer::{
     default_home, fetch, human_size, verify, Engine, EntryStatus, FetchOptions, Manifest,
     SessionOptions, StderrProgress,
 };
-use ekyc_server::Config;
+use ekyc_server::{Config, Pipelines};
 
 #[derive(Args, Clone)]
 pub struct HomeArgs {
@@ -118,15 +118,9 @@ pub fn run(cmd: ModelsCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// What `serve` loaded: the engine (kept alive) and names for `/healthz`.
-pub struct LoadedModels {
-    pub engine: Engine,
-    pub names: Vec<String>,
-}
-
-/// Loads ONNX Runtime and every model of the manifest, verifying hashes; a missing file is an
-/// error that names `ekyc models fetch`.
-pub fn load_for_serving(config: &Config) -> anyhow::Result<LoadedModels> {
+/// Loads ONNX Runtime and every model of the manifest, verifying hashes, and builds the
+/// pipelines; a missing file is an error that names `ekyc models fetch`.
+pub fn load_for_serving(config: &Config) -> anyhow::Result<Pipelines> {
     let manifest = Manifest::embedded()?;
     let home = match &config.models.home {
         Some(h) => h.clone(),
@@ -135,6 +129,5 @@ pub fn load_for_serving(config: &Config) -> anyhow::Result<LoadedModels> {
     let names = manifest.model_names();
     let engine = Engine::load(&manifest, &home, &names, &SessionOptions::default())
         .with_context(|| format!("loading models from {}", home.display()))?;
-    let names = engine.names().iter().map(|n| n.to_string()).collect();
-    Ok(LoadedModels { engine, names })
+    Pipelines::from_engine(engine)
 }

@@ -41,9 +41,9 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
 
     let store = SqliteStore::open(&config.server.data_dir)
         .with_context(|| format!("opening the store in {}", config.server.data_dir.display()))?;
-    let loaded = models::load_for_serving(&config)?;
+    let pipelines = models::load_for_serving(&config)?;
     let addr = config.server.addr.clone();
-    let app = App::new(config, Arc::new(store), loaded.names);
+    let app = App::new(config, Arc::new(store), pipelines);
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -56,8 +56,6 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         let local = listener.local_addr()?;
         tracing::info!(addr = %local, "ekyc is serving; POST / with TC3-HMAC-SHA256, GET /healthz, GET /metrics");
         eprintln!("ekyc listening on http://{local}");
-        // Engine must outlive the server: pipelines hold sessions from it.
-        let _engine = loaded.engine;
         ekyc_server::serve(app, listener, shutdown_signal()).await
     })
 }

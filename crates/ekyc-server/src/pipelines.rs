@@ -1,0 +1,37 @@
+//! The recognition pipelines the server was started with, built once from the loaded models.
+
+use std::sync::Arc;
+
+use ekyc_face::FacePipeline;
+use ekyc_infer::Engine;
+
+#[derive(Clone, Default)]
+pub struct Pipelines {
+    pub face: Option<Arc<FacePipeline>>,
+    /// Keeps the ONNX sessions alive as long as the pipelines use them.
+    engine: Option<Arc<Engine>>,
+}
+
+impl Pipelines {
+    /// No pipelines: every recognition action answers `UnsupportedOperation` (tests of the HTTP layer).
+    pub fn none() -> Pipelines {
+        Pipelines::default()
+    }
+
+    /// Every pipeline whose models the engine loaded.
+    pub fn from_engine(engine: Engine) -> anyhow::Result<Pipelines> {
+        let face = FacePipeline::from_engine(&engine)?;
+        Ok(Pipelines {
+            face: Some(Arc::new(face)),
+            engine: Some(Arc::new(engine)),
+        })
+    }
+
+    /// Names of the loaded models, for `/healthz`.
+    pub fn model_names(&self) -> Vec<String> {
+        self.engine
+            .as_ref()
+            .map(|e| e.names().iter().map(|n| n.to_string()).collect())
+            .unwrap_or_default()
+    }
+}
