@@ -52,12 +52,7 @@ fn fake_python(dir: &Path, wheel: &Path, fail: bool) -> PathBuf {
         log = log.display(),
         wheel = wheel.display(),
     );
-    std::fs::write(&script, body).expect("write script");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    }
+    crate::test_support::write_script(&script, &body);
     script
 }
 

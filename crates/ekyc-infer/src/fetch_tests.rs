@@ -127,12 +127,7 @@ fn fake_python(dir: &Path, wheel: &Path, fail: bool) -> PathBuf {
             wheel.display()
         )
     };
-    std::fs::write(&script, format!("#!/bin/sh\n{body}")).expect("write script");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    }
+    crate::test_support::write_script(&script, &format!("#!/bin/sh\n{body}"));
     script
 }
 

@@ -23,6 +23,8 @@ mod onnx_dims;
 mod runtime;
 mod session;
 mod status;
+#[cfg(test)]
+mod test_support;
 
 pub use cache::{default_home, CacheEnv};
 pub use convert::{script_names, script_text};

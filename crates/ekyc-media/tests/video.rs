@@ -2,7 +2,6 @@
 //! ffmpeg is not on PATH), plus decoder-missing and timeout handling that
 //! needs no ffmpeg at all.
 
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -322,8 +321,16 @@ fn missing_decoder_is_named() {
 fn hung_decoder_is_killed() {
     let dir = tempfile::tempdir().expect("tempdir");
     let fake = dir.path().join("ffprobe");
-    std::fs::write(&fake, "#!/bin/sh\nexec sleep 30\n").expect("write script");
-    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    // Written by a child `sh`, so no descriptor of the script lives in this multi-threaded
+    // process (one inherited by a concurrently forked ffmpeg would make exec fail: ETXTBSY).
+    let written = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("printf '#!/bin/sh\\nexec sleep 30\\n' > \"$1\" && chmod 755 \"$1\"")
+        .arg("sh")
+        .arg(&fake)
+        .status()
+        .expect("write script");
+    assert!(written.success());
     let o = VideoOptions {
         ffprobe: fake,
         timeout: Duration::from_millis(300),
