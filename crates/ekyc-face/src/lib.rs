@@ -6,6 +6,9 @@
 //! - [`align`]: similarity transform (least squares) of the 5 points onto [`CHIP_TEMPLATE`].
 //! - [`FaceEmbedder`]: chip -> [`Descriptor`]; [`distance`] compares two.
 //! - [`FacePipeline`]: the three wired together over an [`ekyc_infer::Engine`].
+//! - [`FaceMesh`]: 468 dense landmarks (MediaPipe face mesh) of a detected face, and the
+//!   liveness signals read off the [`Mesh`]: eye/mouth aspect ratios and [`HeadPose`];
+//!   [`EyeRefiner`] re-places the eyelids with the iris net so blinks show.
 
 mod align;
 pub mod calibration;
@@ -14,8 +17,14 @@ mod decode;
 mod detect;
 mod embed;
 mod error;
+mod eyes;
 mod geometry;
+mod head_pose;
+mod mesh;
+mod mesh_metrics;
+pub mod photo_checks;
 mod pipeline;
+mod rigid3;
 pub mod roc;
 mod warp;
 
@@ -26,5 +35,13 @@ pub use embed::{
     distance, Descriptor, EmbedderConfig, FaceEmbedder, DESCRIPTOR_LEN, DLIB_SAME_PERSON_DISTANCE,
 };
 pub use error::FaceError;
+pub use eyes::{
+    EyeConfig, EyeRefiner, EYELID_IMAGE_LEFT, EYELID_IMAGE_RIGHT, EYE_SIDE, IRIS_MODEL,
+};
 pub use geometry::{landmark, BBox, Face, Similarity};
+pub use head_pose::HeadPose;
+pub use mesh::{crop_transform, FaceMesh, MeshConfig, MESH_MODEL, MESH_SIDE};
+pub use mesh_metrics::{
+    EyeAspect, Mesh, EYE_IMAGE_LEFT, EYE_IMAGE_RIGHT, MESH_POINTS, MOUTH_CORNERS, MOUTH_GAPS,
+};
 pub use pipeline::{FacePipeline, DETECTOR_MODEL, EMBEDDER_MODEL};

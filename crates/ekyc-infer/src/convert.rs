@@ -20,10 +20,16 @@ const STDERR_TAIL_LINES: usize = 20;
 
 /// Converter scripts by the name the manifest uses. Their Python dependencies are pinned in
 /// `tools/models/requirements.txt` (installed into the project venv by `scripts/venv.sh`).
-const SCRIPTS: &[(&str, &str)] = &[(
-    "convert_face_recognition.py",
-    include_str!("../../../tools/models/convert_face_recognition.py"),
-)];
+const SCRIPTS: &[(&str, &str)] = &[
+    (
+        "convert_face_recognition.py",
+        include_str!("../../../tools/models/convert_face_recognition.py"),
+    ),
+    (
+        "convert_face_mesh.py",
+        include_str!("../../../tools/models/convert_face_mesh.py"),
+    ),
+];
 
 /// Text of an embedded converter script.
 pub fn script_text(name: &str) -> Option<&'static str> {
@@ -118,9 +124,17 @@ mod tests {
 
     #[test]
     fn scripts_are_embedded() {
-        assert_eq!(script_names(), vec!["convert_face_recognition.py"]);
+        assert_eq!(
+            script_names(),
+            vec!["convert_face_recognition.py", "convert_face_mesh.py"]
+        );
         let text = script_text("convert_face_recognition.py").expect("embedded");
         assert!(text.contains("def build_model"), "not the converter");
+        let mesh = script_text("convert_face_mesh.py").expect("embedded");
+        assert!(
+            mesh.contains("mediapipe_face_mesh"),
+            "not the mesh converter"
+        );
         assert!(script_text("nope.py").is_none());
     }
 }

@@ -19,6 +19,8 @@ pub struct Config {
     pub pool: PoolSection,
     pub video: VideoSection,
     pub models: ModelsSection,
+    /// Checks on the reference photo of the liveness actions (LifePhoto* verdicts).
+    pub photo_checks: ekyc_face::photo_checks::PhotoCheckConfig,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]

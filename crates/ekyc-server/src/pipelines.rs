@@ -27,6 +27,14 @@ impl Pipelines {
         })
     }
 
+    /// Only a face pipeline (tests inject fakes behind the `Model` trait this way).
+    pub fn with_face(face: FacePipeline) -> Pipelines {
+        Pipelines {
+            face: Some(Arc::new(face)),
+            engine: None,
+        }
+    }
+
     /// Names of the loaded models, for `/healthz`.
     pub fn model_names(&self) -> Vec<String> {
         self.engine

@@ -556,3 +556,98 @@ async fn compare_face_with_real_models() {
     assert_eq!(rec.result_code, "Success");
     assert!(rec.sim.is_some());
 }
+
+fn liveness_clip() -> Option<Vec<u8>> {
+    let dir = std::env::var("EKYC_TEST_DATA")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data")
+        });
+    std::fs::read(dir.join("liveness/live_d18.mp4"))
+        .map_err(|_| eprintln!("SKIP: liveness/live_d18.mp4 not found (set EKYC_TEST_DATA)"))
+        .ok()
+}
+
+fn jpeg_of(img: &image::RgbImage) -> Vec<u8> {
+    let mut out = Vec::new();
+    img.write_to(
+        &mut std::io::Cursor::new(&mut out),
+        image::ImageFormat::Jpeg,
+    )
+    .unwrap();
+    out
+}
+
+/// The reference photo's checks decide a liveness verdict (success envelope with `Result`).
+#[tokio::test]
+async fn liveness_reference_photo_verdicts() {
+    let Some(pipelines) = common::real_pipelines() else {
+        return;
+    };
+    let (Some(obama), Some(video)) = (face_file("face_recognition__obama.jpg"), liveness_clip())
+    else {
+        return;
+    };
+    let srv = common::spawn_with(|_| {}, pipelines).await;
+    let face = image::load_from_memory(&obama).unwrap().to_rgb8();
+    let mut two = image::RgbImage::new(face.width() * 2, face.height());
+    image::imageops::replace(&mut two, &face, 0, 0);
+    image::imageops::replace(&mut two, &face, face.width() as i64, 0);
+    let dark = image::imageops::colorops::brighten(&face, -200);
+    let cases = [
+        (jpeg(320, 240), "FailedOperation.LifePhotoDetectNoFaces"),
+        (jpeg_of(&two), "FailedOperation.LifePhotoDetectFaces"),
+        (jpeg_of(&dark), "FailedOperation.LifePhotoPoorQuality"),
+    ];
+    for (photo, code) in &cases {
+        let body = json!({"LivenessType": "SILENT", "ImageBase64": b64(photo), "VideoBase64": b64(&video)});
+        let r = srv.call("LivenessCompare", FACEID, &body).await;
+        assert_eq!(r["Result"], *code, "{r}");
+        assert_eq!(r["Sim"], 0.0);
+        assert!(r["BestFrameBase64"].is_null());
+        assert!(r["Description"]
+            .as_str()
+            .unwrap()
+            .starts_with("reference photo"));
+        let r = srv.call("CompareFaceLiveness", FACEID, &body).await;
+        assert_eq!(r["Result"], *code, "{r}");
+    }
+    // A good photo passes its checks; the liveness pipeline is what is missing then.
+    let body =
+        json!({"LivenessType": "SILENT", "ImageBase64": b64(&obama), "VideoBase64": b64(&video)});
+    let r = srv.call("LivenessCompare", FACEID, &body).await;
+    assert_eq!(error_code(&r), "UnsupportedOperation");
+}
+
+/// A failing model behind the trait gives CompareSystemError, not a panic or a wrong verdict.
+#[tokio::test]
+async fn engine_failure_is_compare_system_error() {
+    use ekyc_infer::{InferError, Model, NamedTensor};
+    struct Broken;
+    impl Model for Broken {
+        fn name(&self) -> &str {
+            "broken"
+        }
+        fn run(&self, _: &[NamedTensor]) -> Result<Vec<NamedTensor>, InferError> {
+            Err(InferError::UnknownModel {
+                name: "broken".into(),
+                known: String::new(),
+            })
+        }
+    }
+    let model: std::sync::Arc<dyn Model> = std::sync::Arc::new(Broken);
+    let face = ekyc_face::FacePipeline {
+        detector: ekyc_face::FaceDetector::new(model.clone()),
+        embedder: ekyc_face::FaceEmbedder::new(model),
+    };
+    let srv = common::spawn_with(|_| {}, ekyc_server::Pipelines::with_face(face)).await;
+    let photo = b64(&jpeg(200, 200));
+    let r = srv
+        .call(
+            "CompareFace",
+            IAI,
+            &json!({"ImageA": photo, "ImageB": photo}),
+        )
+        .await;
+    assert_eq!(error_code(&r), "FailedOperation.CompareSystemError");
+}

@@ -7,6 +7,7 @@ UnsupportedOperation while the action is in sdk_client.PENDING_PIPELINES).
 """
 
 import base64
+import io
 import json
 import socket
 import struct
@@ -367,3 +368,48 @@ def test_raw_garbage_authorization(server):
     resp = requests.post(server.base_url + "/", data=b"{}", headers=headers, timeout=30)
     inner = _assert_envelope(resp, want_error=True)
     assert inner["Error"]["Code"] == "AuthFailure.InvalidAuthorization", inner
+
+
+# --- reference-photo verdicts of the liveness actions (success envelope with `Result`) ----------
+
+
+def _jpeg_b64(img) -> str:
+    buf = io.BytesIO()
+    img.convert("RGB").save(buf, format="JPEG", quality=90)
+    return base64.b64encode(buf.getvalue()).decode()
+
+
+def _photo_variants(test_media):
+    from PIL import Image, ImageEnhance
+
+    face = Image.open(io.BytesIO(test_media.face_a.raw)).convert("RGB")
+    two = Image.new("RGB", (face.width * 2, face.height))
+    two.paste(face, (0, 0))
+    two.paste(face, (face.width, 0))
+    dark = ImageEnhance.Brightness(face).enhance(0.08)
+    return {
+        "FailedOperation.LifePhotoDetectNoFaces": _grey_bmp_b64(320, 240),
+        "FailedOperation.LifePhotoDetectFaces": _jpeg_b64(two),
+        "FailedOperation.LifePhotoPoorQuality": _jpeg_b64(dark),
+    }
+
+
+@pytest.mark.parametrize(
+    "expected",
+    [
+        "FailedOperation.LifePhotoDetectNoFaces",
+        "FailedOperation.LifePhotoDetectFaces",
+        "FailedOperation.LifePhotoPoorQuality",
+    ],
+)
+@pytest.mark.parametrize("action", ["LivenessCompare", "CompareFaceLiveness"])
+def test_reference_photo_verdicts(server, creds, test_media, expected, action):
+    params = {
+        "LivenessType": "SILENT",
+        "ImageBase64": _photo_variants(test_media)[expected],
+        "VideoBase64": test_media.silent_clip.video.b64,
+    }
+    outcome = call(server.endpoint, creds, action, params)
+    assert_contract(outcome)
+    assert outcome.raw["Result"] == expected, outcome.describe()
+    assert outcome.raw["Sim"] == 0

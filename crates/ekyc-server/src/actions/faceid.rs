@@ -12,6 +12,7 @@ use ekyc_types::wire::faceid::{
 use ekyc_types::wire::{parse_request, present, required};
 use ekyc_types::{EkycError, ErrorCode};
 
+use super::verdict::{self, VerdictShape};
 use super::{pipeline_missing, Reply};
 use crate::app::App;
 use crate::context::RequestContext;
@@ -20,6 +21,7 @@ use crate::pool::Admission;
 
 /// A liveness request after parameter checks, before media intake.
 struct LivenessCall<'a> {
+    shape: VerdictShape,
     kind: LivenessType,
     challenge: Challenge,
     options: LivenessOptions,
@@ -48,6 +50,7 @@ pub async fn liveness_compare(
         false,
     )?;
     let call = LivenessCall {
+        shape: VerdictShape::LivenessCompare,
         kind,
         challenge: Challenge::parse(kind, req.validate_data.as_deref())?,
         options: LivenessOptions::parse(req.optional.as_deref())?,
@@ -81,6 +84,7 @@ pub async fn compare_face_liveness(
         ));
     }
     let call = LivenessCall {
+        shape: VerdictShape::CompareFaceLiveness,
         kind,
         challenge: Challenge::parse(kind, req.validate_data.as_deref())?,
         options: LivenessOptions::default(),
@@ -108,6 +112,7 @@ pub async fn video_liveness_compare(
     let req: VideoLivenessCompareRequest = parse_request(params)?;
     let kind = LivenessType::parse(required("LivenessType", &req.liveness_type)?)?;
     let call = LivenessCall {
+        shape: VerdictShape::VideoLivenessCompare,
         kind,
         challenge: Challenge::parse(kind, req.validate_data.as_deref())?,
         options: LivenessOptions::default(),
@@ -183,7 +188,7 @@ async fn run_liveness(
     check_md5(photo_field, &photo, call.photo_md5.as_ref())?;
     let video = app.load_media(ctx, call.video).await?;
     check_md5(video_field, &video, call.video_md5.as_ref())?;
-    let summary = decode_photo_and_video(
+    let (photo, summary) = decode_photo_and_video(
         app,
         ctx,
         &admission,
@@ -191,6 +196,17 @@ async fn run_liveness(
         (video_field, video),
     )
     .await?;
+    if let Some(face) = app.pipelines.face.clone() {
+        let cfg = app.config.photo_checks.clone();
+        let started = Instant::now();
+        let problem = admission
+            .run(move || verdict::photo_problem(&face, &photo, &cfg))
+            .await?;
+        ctx.stage("photo_checks", started);
+        if let Some((code, description)) = problem {
+            return Ok(verdict::failed(call.shape, code, description));
+        }
+    }
     tracing::debug!(kind = call.kind.as_str(), challenge = ?call.challenge, options = ?call.options, "liveness inputs ready");
     Err(pipeline_missing(
         &format!("{} video liveness", call.kind.as_str()),
@@ -204,7 +220,7 @@ async fn decode_photo_and_video(
     admission: &Admission,
     photo: (&str, Vec<u8>),
     video: (&str, Vec<u8>),
-) -> Result<String, EkycError> {
+) -> Result<(image::RgbImage, String), EkycError> {
     let limits = app.image_limits();
     let min_side = app.config.limits.image_min_side;
     let opts = app.video_options();
@@ -221,7 +237,7 @@ async fn decode_photo_and_video(
                 min_side,
             )?;
             let decoded = intake::decode_video_input(&video_bytes, &video_field, &opts)?;
-            Ok(format!(
+            let summary = format!(
                 "{photo_field} {}×{}, {video_field} {:.1} s {}×{} with {} frames{}",
                 image.image.width(),
                 image.image.height(),
@@ -234,7 +250,8 @@ async fn decode_photo_and_video(
                 } else {
                     ""
                 }
-            ))
+            );
+            Ok((image.image, summary))
         })
         .await?;
     ctx.stage("decode", started);
