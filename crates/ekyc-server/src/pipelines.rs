@@ -2,12 +2,14 @@
 
 use std::sync::Arc;
 
+use ekyc_doc::MrzReader;
 use ekyc_face::FacePipeline;
 use ekyc_infer::Engine;
 
 #[derive(Clone, Default)]
 pub struct Pipelines {
     pub face: Option<Arc<FacePipeline>>,
+    pub mrz: Option<Arc<MrzReader>>,
     /// Keeps the ONNX sessions alive as long as the pipelines use them.
     engine: Option<Arc<Engine>>,
 }
@@ -21,8 +23,10 @@ impl Pipelines {
     /// Every pipeline whose models the engine loaded.
     pub fn from_engine(engine: Engine) -> anyhow::Result<Pipelines> {
         let face = FacePipeline::from_engine(&engine)?;
+        let mrz = MrzReader::from_engine(&engine)?;
         Ok(Pipelines {
             face: Some(Arc::new(face)),
+            mrz: Some(Arc::new(mrz)),
             engine: Some(Arc::new(engine)),
         })
     }
@@ -31,6 +35,7 @@ impl Pipelines {
     pub fn with_face(face: FacePipeline) -> Pipelines {
         Pipelines {
             face: Some(Arc::new(face)),
+            mrz: None,
             engine: None,
         }
     }

@@ -651,3 +651,66 @@ async fn engine_failure_is_compare_system_error() {
         .await;
     assert_eq!(error_code(&r), "FailedOperation.CompareSystemError");
 }
+
+/// MLIDPassportOCR reads the MRZ and crops the portrait; other documents are NoPassport.
+#[tokio::test]
+async fn passport_ocr_with_real_models() {
+    let Some(pipelines) = common::real_pipelines() else {
+        return;
+    };
+    let dir = std::env::var("EKYC_TEST_DATA")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data")
+        });
+    let (Ok(passport), Ok(card), Some(face)) = (
+        std::fs::read(dir.join("documents/d025.jpg")),
+        std::fs::read(dir.join("documents/d001.jpg")),
+        face_file("face_recognition__obama.jpg"),
+    ) else {
+        eprintln!("SKIP: documents not found (set EKYC_TEST_DATA)");
+        return;
+    };
+    let labels = std::fs::read_to_string(dir.join("documents/labels.csv")).unwrap();
+    let mrz = labels
+        .lines()
+        .find(|l| l.starts_with("d025.jpg,"))
+        .unwrap()
+        .split(',')
+        .nth(2)
+        .unwrap()
+        .to_string();
+    let srv = common::spawn_with(|_| {}, pipelines).await;
+    let r = srv
+        .call(
+            "MLIDPassportOCR",
+            OCR,
+            &json!({"ImageBase64": b64(&passport), "RetImage": true}),
+        )
+        .await;
+    assert_eq!(
+        format!(
+            "{}|{}",
+            r["CodeSet"].as_str().unwrap(),
+            r["CodeCrc"].as_str().unwrap()
+        ),
+        mrz,
+        "{r}"
+    );
+    assert_eq!(r["Type"].as_str().unwrap().chars().next(), Some('P'));
+    assert_eq!(r["IsComplete"], true);
+    assert_eq!(r["WarnCardInfos"], json!([-9109]));
+    assert_eq!(r["DateOfBirth"].as_str().unwrap().len(), 8);
+    let portrait = r["Image"].as_str().unwrap();
+    assert!(!portrait.is_empty(), "RetImage must give the portrait");
+    assert!(image::load_from_memory(
+        &base64::Engine::decode(&base64::engine::general_purpose::STANDARD, portrait).unwrap()
+    )
+    .is_ok());
+    for other in [card, face] {
+        let r = srv
+            .call("MLIDPassportOCR", OCR, &json!({"ImageBase64": b64(&other)}))
+            .await;
+        assert_eq!(error_code(&r), "FailedOperation.NoPassport", "{r}");
+    }
+}

@@ -33,6 +33,9 @@ enum Command {
     Config(settings::CommonArgs),
     /// Compare the largest faces of two photos (what CompareFace runs): Sim, Score, distance, timings.
     Compare(commands::compare::CompareArgs),
+    /// Read documents: `ocr mrz FILE` prints the machine-readable zone.
+    #[command(subcommand)]
+    Ocr(commands::ocr::OcrCommand),
     /// Accuracy on a labelled folder; prints a table (rates with counts).
     #[command(subcommand)]
     Eval(commands::eval::EvalCommand),
@@ -51,6 +54,7 @@ fn main() {
         Command::Config(common) => settings::print_config(&common),
         Command::Bench(cmd) => commands::bench::run(cmd),
         Command::Compare(args) => commands::compare::run(args),
+        Command::Ocr(cmd) => commands::ocr::run(cmd),
         Command::Eval(cmd) => commands::eval::run(cmd),
     };
     if let Err(err) = result {

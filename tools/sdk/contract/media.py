@@ -40,6 +40,7 @@ class ContractMedia:
     silent_clip: LivenessClip  # a live SILENT clip expected to pass
     action_clip: LivenessClip  # a live ACTION clip expected to pass
     passport: Media  # a TD3 document
+    passport_mrz: str  # its printed MRZ, lines joined by "|"
     id_card: Media  # a TD1 document (no HKID/MyKad specimen exists in the data)
 
 
@@ -72,6 +73,7 @@ def load(data_dir: pathlib.Path) -> ContractMedia:
         silent_clip=clip("SILENT"),
         action_clip=clip("ACTION"),
         passport=Media(data_dir / "documents" / _first(docs, "passport", doc_type="TD3")["file"]),
+        passport_mrz=_first(docs, "passport", doc_type="TD3")["mrz"],
         id_card=Media(data_dir / "documents" / _first(docs, "ID card", doc_type="TD1")["file"]),
     )
 

@@ -40,7 +40,6 @@ PENDING_PIPELINES = {
     "LivenessCompare",
     "CompareFaceLiveness",
     "VideoLivenessCompare",
-    "MLIDPassportOCR",
     "HKIDCardOCR",
     "MLIDCardOCR",
 }

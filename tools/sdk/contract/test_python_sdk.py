@@ -98,6 +98,20 @@ def test_mlid_passport_ocr(server, creds, test_media, ret_image):
     assert_contract(call(server.endpoint, creds, "MLIDPassportOCR", params))
 
 
+def test_mlid_passport_ocr_reads_the_mrz(server, creds, test_media):
+    outcome = call(server.endpoint, creds, "MLIDPassportOCR", {"ImageBase64": test_media.passport.b64, "RetImage": True})
+    assert_contract(outcome)
+    lines = outcome.raw["CodeSet"] + "|" + outcome.raw["CodeCrc"]
+    assert lines == test_media.passport_mrz, outcome.describe()
+    assert isinstance(outcome.raw["Image"], str)
+    assert outcome.raw["WarnCardInfos"] == [-9109]
+
+
+def test_mlid_passport_ocr_refuses_an_id_card(server, creds, test_media):
+    outcome = call(server.endpoint, creds, "MLIDPassportOCR", {"ImageBase64": test_media.id_card.b64})
+    assert_error(outcome, {"FailedOperation.NoPassport"})
+
+
 def test_mlid_passport_ocr_by_url(url_server, url_creds, test_media, file_server, data_dir):
     params = {"ImageUrl": media_mod.url_of(file_server, data_dir, test_media.passport)}
     assert_contract(call(url_server.endpoint, url_creds, "MLIDPassportOCR", params))

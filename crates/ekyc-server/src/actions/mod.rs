@@ -4,6 +4,7 @@
 mod faceid;
 mod iai;
 mod ocr;
+mod passport;
 mod verdict;
 
 use serde_json::{Map, Value};

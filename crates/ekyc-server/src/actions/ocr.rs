@@ -1,15 +1,20 @@
 //! ocr 2018-11-19: MLIDPassportOCR, HKIDCardOCR, MLIDCardOCR.
 
+use std::time::Instant;
+
 use serde_json::Value;
 
 use ekyc_types::wire::ocr::{HkidCardOcrRequest, MlidCardOcrRequest, MlidPassportOcrRequest};
 use ekyc_types::wire::{parse_request, present};
 use ekyc_types::EkycError;
 
+use super::passport::read_passport;
 use super::{pipeline_missing, Reply};
 use crate::app::App;
 use crate::context::RequestContext;
-use crate::intake::{self, choose, MediaInput, Role};
+use crate::envelope::fields_of;
+use crate::intake::{self, choose, DecodedImages, MediaInput, Role};
+use crate::pool::Admission;
 
 pub async fn passport(
     app: &App,
@@ -17,19 +22,38 @@ pub async fn passport(
     params: Value,
 ) -> Result<Reply, EkycError> {
     let req: MlidPassportOcrRequest = parse_request(params)?;
-    let summary = load_documents(
-        app,
-        ctx,
-        &[(
-            &req.image_base64,
-            &req.image_url,
-            "ImageBase64",
-            "ImageUrl",
-            true,
-        )],
-    )
-    .await?;
-    Err(pipeline_missing("passport reading", &summary))
+    let side: DocSide = (
+        &req.image_base64,
+        &req.image_url,
+        "ImageBase64",
+        "ImageUrl",
+        true,
+    );
+    let (admission, images) = decode_documents(app, ctx, &[side]).await?;
+    let Some(reader) = app.pipelines.mrz.clone() else {
+        return Err(pipeline_missing(
+            "passport reading",
+            &intake::describe_images(&images),
+        ));
+    };
+    let face = app.pipelines.face.clone();
+    let ret_image = req.ret_image.unwrap_or(false);
+    let page = images
+        .into_iter()
+        .next()
+        .map(|(_, d)| d.image)
+        .ok_or_else(|| EkycError::internal("no decoded page"))?;
+    let started = Instant::now();
+    let response = admission
+        .run(move || read_passport(&reader, face.as_deref(), &page, ret_image))
+        .await?;
+    ctx.stage("mrz", started);
+    Ok(Reply {
+        fields: fields_of(&response)?,
+        result: None,
+        description: None,
+        sim: None,
+    })
 }
 
 pub async fn hkid(app: &App, ctx: &mut RequestContext, params: Value) -> Result<Reply, EkycError> {
@@ -96,6 +120,16 @@ async fn load_documents(
     ctx: &mut RequestContext,
     sides: &[DocSide<'_>],
 ) -> Result<String, EkycError> {
+    let (_, images) = decode_documents(app, ctx, sides).await?;
+    Ok(intake::describe_images(&images))
+}
+
+/// Loads and decodes each document side, keeping the pool place for the reading that follows.
+async fn decode_documents(
+    app: &App,
+    ctx: &mut RequestContext,
+    sides: &[DocSide<'_>],
+) -> Result<(Admission, DecodedImages), EkycError> {
     let mut inputs = Vec::new();
     for (b64, url, b64_field, url_field, needed) in sides {
         let (b64, url) = (present(b64), present(url));
@@ -122,5 +156,5 @@ async fn load_documents(
     let images = app
         .decode_images(ctx, &admission, Role::Document, loaded)
         .await?;
-    Ok(intake::describe_images(&images))
+    Ok((admission, images))
 }

@@ -2,16 +2,21 @@
 
 use clap::Subcommand;
 
+use crate::commands::eval_documents::{self, EvalDocumentsArgs};
 use crate::commands::eval_faces::{self, EvalFacesArgs};
 
 #[derive(Subcommand)]
 pub enum EvalCommand {
     /// Face verification on DIR/pairs.csv (a,b,same): TAR at FAR, EER, failures to enrol, ROC.
     Faces(EvalFacesArgs),
+    /// MRZ reading on DIR/labels.csv (file,doc_type,mrz,...): exact MRZ, per line and field,
+    /// check-digit validity, rejects, false "valid", ms per image.
+    Documents(EvalDocumentsArgs),
 }
 
 pub fn run(cmd: EvalCommand) -> anyhow::Result<()> {
     match cmd {
         EvalCommand::Faces(args) => eval_faces::run(args),
+        EvalCommand::Documents(args) => eval_documents::run(&args),
     }
 }

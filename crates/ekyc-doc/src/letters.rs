@@ -1,0 +1,185 @@
+//! Letters-only fields no check digit covers (document code, issuing state, names, nationality):
+//! a digit there cannot have been printed, so it becomes its look-alike letter when the
+//! recogniser saw that letter at all. The net is very sure of '0' for an OCR-B 'O', more than
+//! the resolver's score floor lets it trade; check digits are untouched by this.
+
+use ekyc_mrz::{confusable, parse, CandidateLine, MrzFormat, MrzReading};
+
+/// (line, start, end) of the letters-only spans of a layout.
+fn letter_spans(format: MrzFormat) -> Vec<(usize, usize, usize)> {
+    let len = format.line_len();
+    match format {
+        MrzFormat::Td1 => vec![(0, 0, 1), (0, 2, 5), (1, 15, 18), (2, 0, len)],
+        _ => vec![(0, 0, 1), (0, 2, len), (1, 10, 13)],
+    }
+}
+
+/// False when a letters-only field still holds a digit: such a reading came from text that is
+/// not an MRZ line, or from a misread one, whatever its check digits say.
+pub fn letters_plausible(reading: &MrzReading) -> bool {
+    letter_spans(reading.format)
+        .into_iter()
+        .all(|(line, start, end)| {
+            reading.lines.get(line).is_none_or(|l| {
+                l.chars()
+                    .skip(start)
+                    .take(end - start)
+                    .all(|c| !c.is_ascii_digit())
+            })
+        })
+}
+
+/// (line, start) of the name field, which runs to the end of its line.
+fn name_field(format: MrzFormat) -> (usize, usize) {
+    match format {
+        MrzFormat::Td1 => (2, 0),
+        _ => (0, 5),
+    }
+}
+
+/// Names end where a run of 3+ fillers starts: everything after it is padding, so a character
+/// there that the recogniser could also have read as '<' (or that looks like one) is a filler.
+fn fix_name_padding(
+    format: MrzFormat,
+    lines: &mut [Vec<char>],
+    candidates: &[CandidateLine],
+) -> bool {
+    let (line, start) = name_field(format);
+    let Some(chars) = lines.get_mut(line) else {
+        return false;
+    };
+    let mut run = 0;
+    let mut padding = false;
+    let mut changed = false;
+    for (pos, ch) in chars.iter_mut().enumerate().skip(start) {
+        if *ch == '<' {
+            run += 1;
+            padding |= run >= 3;
+            continue;
+        }
+        run = 0;
+        if !padding {
+            continue;
+        }
+        let seen_filler = candidates
+            .get(line)
+            .and_then(|l| l.get(pos))
+            .is_some_and(|alts| alts.iter().any(|a| a.0 == '<'));
+        if seen_filler || confusable(*ch, '<') {
+            *ch = '<';
+            changed = true;
+        }
+    }
+    changed
+}
+
+/// `reading` with digits in letters-only fields replaced by a look-alike letter the recogniser
+/// also proposed (`candidates` are the per-position alternatives `reading` was resolved from),
+/// and misread fillers in the padding after the names put back.
+pub fn fix_letter_fields(reading: MrzReading, candidates: &[CandidateLine]) -> MrzReading {
+    let mut lines: Vec<Vec<char>> = reading.lines.iter().map(|l| l.chars().collect()).collect();
+    let mut changed = fix_name_padding(reading.format, &mut lines, candidates);
+    for (line, start, end) in letter_spans(reading.format) {
+        for pos in start..end {
+            let Some(c) = lines.get(line).and_then(|l| l.get(pos)).copied() else {
+                continue;
+            };
+            if !c.is_ascii_digit() {
+                continue;
+            }
+            let alts = candidates.get(line).and_then(|l| l.get(pos));
+            let letter = alts
+                .into_iter()
+                .flatten()
+                .filter(|(a, _)| a.is_ascii_uppercase() && confusable(c, *a))
+                .max_by(|x, y| x.1.total_cmp(&y.1));
+            if let Some(&(a, _)) = letter {
+                lines[line][pos] = a;
+                changed = true;
+            }
+        }
+    }
+    if !changed {
+        return reading;
+    }
+    let text: Vec<String> = lines.iter().map(|l| l.iter().collect()).collect();
+    let refs: Vec<&str> = text.iter().map(String::as_str).collect();
+    match parse(&refs) {
+        // Only spans outside every check digit changed, so validity cannot differ; keep the
+        // original if it somehow does.
+        Ok(fixed) if fixed.check_digits_valid == reading.check_digits_valid => fixed,
+        _ => reading,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TD3: [&str; 2] = [
+        "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+        "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+    ];
+
+    fn candidates(lines: &[&str], extra: &[(usize, usize, char)]) -> Vec<CandidateLine> {
+        lines
+            .iter()
+            .enumerate()
+            .map(|(li, l)| {
+                l.chars()
+                    .enumerate()
+                    .map(|(pos, c)| {
+                        let mut alts = vec![(c, 0.99)];
+                        for &(el, ep, ec) in extra {
+                            if (el, ep) == (li, pos) {
+                                alts.push((ec, 0.004));
+                            }
+                        }
+                        alts
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn digits_in_country_codes_become_letters() {
+        let read = [
+            TD3[0].replacen("UTO", "UT0", 1),
+            TD3[1].replacen("UTO", "UT0", 1),
+        ];
+        let refs = [read[0].as_str(), read[1].as_str()];
+        let reading = parse(&refs).expect("parses");
+        let cands = candidates(&refs, &[(0, 4, 'O'), (1, 12, 'O')]);
+        let fixed = fix_letter_fields(reading, &cands);
+        assert_eq!(fixed.lines, TD3);
+        assert_eq!(fixed.fields.nationality, "UTO");
+        assert!(fixed.check_digits_valid);
+    }
+
+    #[test]
+    fn misread_fillers_after_the_names() {
+        let read = TD3[0].replacen("MARIA<<<<<<", "MARIA<<<K<<", 1);
+        let refs = [read.as_str(), TD3[1]];
+        let fixed = fix_letter_fields(parse(&refs).expect("parses"), &candidates(&refs, &[]));
+        assert_eq!(fixed.lines, TD3);
+        // A one-letter name part after a single or double separator stays.
+        let read = TD3[0].replacen("MARIA<<<<<<", "MARIA<<K<<<", 1);
+        let refs = [read.as_str(), TD3[1]];
+        let kept = fix_letter_fields(parse(&refs).expect("parses"), &candidates(&refs, &[]));
+        assert_eq!(kept.lines[0], read);
+    }
+
+    #[test]
+    fn without_a_letter_alternative_nothing_changes() {
+        let read = TD3[0].replacen("ANNA", "ANN4", 1);
+        let refs = [read.as_str(), TD3[1]];
+        let reading = parse(&refs).expect("parses");
+        // '4' has no look-alike letter; the document number's '8' is outside the letter spans.
+        let cands = candidates(&refs, &[(0, 18, 'A'), (1, 1, 'B')]);
+        let fixed = fix_letter_fields(reading.clone(), &cands);
+        assert_eq!(fixed, reading);
+        assert!(!letters_plausible(&fixed));
+        assert!(letters_plausible(&parse(&TD3).expect("parses")));
+    }
+}

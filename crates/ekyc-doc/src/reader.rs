@@ -1,0 +1,270 @@
+//! The MRZ reader: detect text, find the MRZ band, read its lines with the MRZ alphabet only,
+//! and let the check digits choose among the recogniser's alternatives. Orientation: the band's
+//! own angle deskews each line; a band read upside down is retried turned by 180°, and when
+//! nothing valid turns up the whole image is tried turned by 90°, 270° and 180°.
+
+use std::sync::Arc;
+
+use ekyc_infer::Engine;
+use ekyc_mrz::{resolve, MrzReading};
+use image::imageops::{self, FilterType};
+use image::RgbImage;
+
+use crate::assemble::{align, expected_len};
+use crate::band::{band_region, find_bands, Band};
+use crate::ctc::RecognizedLine;
+use crate::detect::{DetectorOptions, TextDetector};
+use crate::ensemble::combine;
+use crate::error::DocError;
+use crate::geometry::{crop_rotated, RotatedRect};
+use crate::letters::{fix_letter_fields, letters_plausible};
+use crate::recognize::{TextRecognizer, LINE_HEIGHT};
+
+/// Names of the models in the manifest.
+pub const DETECTOR_MODEL: &str = "ppocr_det";
+pub const RECOGNIZER_MODEL: &str = "ppocr_rec";
+
+/// Line-box height (px) a band is scaled to for its second, closer detection.
+const REFINE_LINE_HEIGHT: f32 = 40.0;
+/// Widest band view handed to the detector.
+const REFINE_MAX_WIDTH: f32 = 1600.0;
+
+/// A recognised line shorter than this cannot be an MRZ line (the shortest has 30).
+const MIN_LINE_CHARS: usize = 20;
+
+/// Tuning of [`MrzReader`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ReaderOptions {
+    /// Margin added left and right of each line, in line heights (CTC nets like some space).
+    pub pad_x: f32,
+    /// Margin added above and below each line, in line heights.
+    pub pad_y: f32,
+    /// When set, each line is read a second time with this margin and the two readings are
+    /// combined (see `ensemble`): fewer single-character slips, at twice the recognition cost.
+    pub second_pad_y: Option<f32>,
+    /// Horizontal stretch of each crop before recognition: more CTC frames per character, so
+    /// runs of '<' are not merged.
+    pub stretch: f32,
+    /// Detect the lines again on the band cut out at a fixed scale before reading them.
+    pub refine: bool,
+    /// Bands tried per orientation.
+    pub max_bands: usize,
+}
+
+impl Default for ReaderOptions {
+    fn default() -> Self {
+        ReaderOptions {
+            pad_x: 0.5,
+            pad_y: 0.05,
+            second_pad_y: Some(0.0),
+            stretch: 1.0,
+            refine: true,
+            max_bands: 6,
+        }
+    }
+}
+
+/// Reads the machine-readable zone of a document image.
+pub struct MrzReader {
+    detector: TextDetector,
+    recognizer: TextRecognizer,
+    opts: ReaderOptions,
+}
+
+/// A reading with what ranks it against others.
+struct Attempt {
+    reading: MrzReading,
+    confidence: f32,
+}
+
+impl Attempt {
+    /// Good enough to stop looking.
+    fn accepted(&self) -> bool {
+        self.reading.check_digits_valid && letters_plausible(&self.reading)
+    }
+
+    fn rank(&self) -> (bool, bool, usize, f32) {
+        let ok = self.reading.checks.iter().filter(|c| c.ok).count();
+        let letters = letters_plausible(&self.reading);
+        (
+            letters,
+            self.reading.check_digits_valid,
+            ok,
+            self.confidence,
+        )
+    }
+
+    fn better_than(&self, other: &Attempt) -> bool {
+        let (a, b) = (self.rank(), other.rank());
+        (a.0, a.1, a.2)
+            .cmp(&(b.0, b.1, b.2))
+            .then(a.3.total_cmp(&b.3))
+            == std::cmp::Ordering::Greater
+    }
+}
+
+impl MrzReader {
+    pub fn new(detector: TextDetector, recognizer: TextRecognizer, opts: ReaderOptions) -> Self {
+        MrzReader {
+            detector,
+            recognizer,
+            opts,
+        }
+    }
+
+    /// Build from an engine holding [`DETECTOR_MODEL`] and [`RECOGNIZER_MODEL`]; the character
+    /// dictionary is read from the recogniser's ONNX file.
+    pub fn from_engine(engine: &Engine) -> Result<MrzReader, DocError> {
+        let detector = TextDetector::new(engine.model(DETECTOR_MODEL)?, DetectorOptions::default());
+        let session = engine.session(RECOGNIZER_MODEL)?;
+        let path = session.path().to_path_buf();
+        let recognizer = TextRecognizer::with_onnx_dictionary(session as Arc<_>, &path)?;
+        Ok(MrzReader::new(
+            detector,
+            recognizer,
+            ReaderOptions::default(),
+        ))
+    }
+
+    /// The best MRZ reading of `image`: a check-digit-valid one if any, otherwise the reading
+    /// with the most check digits holding, or [`DocError::NoMrz`].
+    pub fn read(&self, image: &RgbImage) -> Result<MrzReading, DocError> {
+        let mut best: Option<Attempt> = None;
+        let mut bands_seen = 0;
+        for quarter_turns in [0u8, 1, 3, 2] {
+            let turned = turn(image, quarter_turns);
+            let boxes = self.detector.detect(&turned)?;
+            let bands = find_bands(&boxes);
+            bands_seen += bands.len();
+            for band in bands.iter().take(self.opts.max_bands) {
+                // Refined once per band; both reading directions use it.
+                let refined = if self.opts.refine {
+                    self.refine(&turned, band)?
+                } else {
+                    None
+                };
+                let (view, lines) = match &refined {
+                    Some((view, lines)) => (view, lines),
+                    None => (&turned, band),
+                };
+                for upside_down in [false, true] {
+                    let Some(attempt) = self.read_lines(view, lines, upside_down)? else {
+                        continue;
+                    };
+                    if attempt.accepted() {
+                        return Ok(attempt.reading);
+                    }
+                    if best.as_ref().is_none_or(|b| attempt.better_than(b)) {
+                        best = Some(attempt);
+                    }
+                }
+            }
+            // A plausible MRZ whose printed check digits fail (specimens do that) was read
+            // the right way up: turning the image will not improve it.
+            if best.as_ref().is_some_and(|b| letters_plausible(&b.reading)) {
+                break;
+            }
+        }
+        best.map(|a| a.reading).ok_or_else(|| DocError::NoMrz {
+            reason: if bands_seen == 0 {
+                "no group of 2-3 long parallel text lines in any orientation".into()
+            } else {
+                format!("{bands_seen} MRZ-like text band(s) found, none reads as an MRZ")
+            },
+        })
+    }
+
+    /// Crop one line with `pad_y` margins (upright, or turned by 180°) and read it.
+    fn read_line(
+        &self,
+        image: &RgbImage,
+        rect: &RotatedRect,
+        pad_y: f32,
+        upside_down: bool,
+    ) -> Result<Option<RecognizedLine>, DocError> {
+        let h = rect.height;
+        let padded = rect.expanded(h * self.opts.pad_x, h * pad_y);
+        // Crop near the net's resolution: at most twice its input height.
+        let scale = (2.0 * LINE_HEIGHT as f32 / padded.height.max(1.0)).min(1.0);
+        let Some(mut crop) = crop_rotated(image, &padded, scale) else {
+            return Ok(None);
+        };
+        if self.opts.stretch != 1.0 {
+            let w = (crop.width() as f32 * self.opts.stretch)
+                .round()
+                .clamp(1.0, 8192.0);
+            crop = imageops::resize(&crop, w as u32, crop.height(), FilterType::Triangle);
+        }
+        if upside_down {
+            crop = imageops::rotate180(&crop);
+        }
+        self.recognizer.recognize_mrz(&crop).map(Some)
+    }
+
+    /// Cut the band out, deskewed and scaled so its lines are about [`REFINE_LINE_HEIGHT`] px
+    /// tall, and detect its lines again there: boxes found on the whole (downscaled) page are
+    /// too coarse for small MRZs. `None` when the second look finds no band of as many lines.
+    fn refine(&self, image: &RgbImage, band: &Band) -> Result<Option<(RgbImage, Band)>, DocError> {
+        let Some(region) = band_region(band, 1.0) else {
+            return Ok(None);
+        };
+        let line_h = band.lines.iter().map(|l| l.height).sum::<f32>() / band.lines.len() as f32;
+        let scale = (REFINE_LINE_HEIGHT / line_h.max(1.0))
+            .min(4.0)
+            .min(REFINE_MAX_WIDTH / region.width.max(1.0));
+        let Some(view) = crop_rotated(image, &region, scale) else {
+            return Ok(None);
+        };
+        let boxes = self.detector.detect(&view)?;
+        let found = find_bands(&boxes)
+            .into_iter()
+            .find(|b| b.lines.len() == band.lines.len());
+        Ok(found.map(|b| (view, b)))
+    }
+
+    fn read_lines(
+        &self,
+        image: &RgbImage,
+        band: &Band,
+        upside_down: bool,
+    ) -> Result<Option<Attempt>, DocError> {
+        let mut lines: Vec<RecognizedLine> = Vec::with_capacity(band.lines.len());
+        for rect in &band.lines {
+            let Some(mut line) = self.read_line(image, rect, self.opts.pad_y, upside_down)? else {
+                return Ok(None);
+            };
+            // Not an MRZ line (or read upside down): spare the other lines' recognition.
+            if line.text.chars().count() < MIN_LINE_CHARS {
+                return Ok(None);
+            }
+            if let Some(pad_y) = self.opts.second_pad_y {
+                if let Some(other) = self.read_line(image, rect, pad_y, upside_down)? {
+                    line = combine(line, other);
+                }
+            }
+            lines.push(line);
+        }
+        if upside_down {
+            lines.reverse();
+        }
+        let Some(want) = expected_len(&lines) else {
+            return Ok(None);
+        };
+        let candidates: Vec<_> = lines.iter().map(|l| align(l, want)).collect();
+        let confidence = lines.iter().map(|l| l.confidence).sum::<f32>() / lines.len() as f32;
+        Ok(resolve(&candidates).map(|reading| Attempt {
+            reading: fix_letter_fields(reading, &candidates),
+            confidence,
+        }))
+    }
+}
+
+/// `image` turned clockwise by `quarter_turns` × 90°.
+fn turn(image: &RgbImage, quarter_turns: u8) -> RgbImage {
+    match quarter_turns % 4 {
+        1 => imageops::rotate90(image),
+        2 => imageops::rotate180(image),
+        3 => imageops::rotate270(image),
+        _ => image.clone(),
+    }
+}
