@@ -250,3 +250,23 @@ pub async fn media_server() -> SocketAddr {
     });
     addr
 }
+
+/// The shared test data folder (`EKYC_TEST_DATA`, default `../shared/data` from the repo root).
+pub fn data_dir() -> std::path::PathBuf {
+    std::env::var("EKYC_TEST_DATA")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data")
+        })
+}
+
+/// A file of the shared data, or `None` with a visible SKIP line.
+pub fn data_file(relative: &str) -> Option<Vec<u8>> {
+    match std::fs::read(data_dir().join(relative)) {
+        Ok(b) => Some(b),
+        Err(_) => {
+            eprintln!("SKIP: test data {relative} not found (set EKYC_TEST_DATA)");
+            None
+        }
+    }
+}
