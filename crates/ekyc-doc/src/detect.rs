@@ -34,7 +34,7 @@ pub struct DetectorOptions {
 impl Default for DetectorOptions {
     fn default() -> Self {
         DetectorOptions {
-            max_side: 960,
+            max_side: 640,
             threshold: 0.3,
             box_threshold: 0.6,
             unclip_ratio: 1.5,

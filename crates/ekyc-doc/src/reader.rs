@@ -148,7 +148,9 @@ impl MrzReader {
                     None => (&turned, band),
                 };
                 for upside_down in [false, true] {
-                    let Some(attempt) = self.read_lines(view, lines, upside_down)? else {
+                    let Some(attempt) =
+                        self.read_lines_twice_if_needed(view, lines, upside_down)?
+                    else {
                         continue;
                     };
                     if attempt.accepted() {
@@ -222,11 +224,31 @@ impl MrzReader {
         Ok(found.map(|b| (view, b)))
     }
 
+    /// One read per line first (fast); only when that reading is not accepted, read every line
+    /// from a second crop too and combine the two (slower, more robust on small or tilted MRZs).
+    fn read_lines_twice_if_needed(
+        &self,
+        image: &RgbImage,
+        band: &Band,
+        upside_down: bool,
+    ) -> Result<Option<Attempt>, DocError> {
+        let first = self.read_lines(image, band, upside_down, None)?;
+        if first.as_ref().is_some_and(Attempt::accepted) || self.opts.second_pad_y.is_none() {
+            return Ok(first);
+        }
+        let second = self.read_lines(image, band, upside_down, self.opts.second_pad_y)?;
+        Ok(match (first, second) {
+            (Some(a), Some(b)) => Some(if a.better_than(&b) { a } else { b }),
+            (a, b) => b.or(a),
+        })
+    }
+
     fn read_lines(
         &self,
         image: &RgbImage,
         band: &Band,
         upside_down: bool,
+        second_pad_y: Option<f32>,
     ) -> Result<Option<Attempt>, DocError> {
         let mut lines: Vec<RecognizedLine> = Vec::with_capacity(band.lines.len());
         for rect in &band.lines {
@@ -237,7 +259,7 @@ impl MrzReader {
             if line.text.chars().count() < MIN_LINE_CHARS {
                 return Ok(None);
             }
-            if let Some(pad_y) = self.opts.second_pad_y {
+            if let Some(pad_y) = second_pad_y {
                 if let Some(other) = self.read_line(image, rect, pad_y, upside_down)? {
                     line = combine(line, other);
                 }

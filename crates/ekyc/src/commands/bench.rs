@@ -18,6 +18,8 @@ pub enum BenchCommand {
     Intake(BenchArgs),
     /// Face detect + align + embed of a 1 MP selfie; full compare of two 1 MP photos.
     Faces(crate::commands::bench_faces::BenchFacesArgs),
+    /// MRZ reading of a 1600×1200 passport photo.
+    Ocr(crate::commands::bench_ocr::BenchOcrArgs),
 }
 
 #[derive(Args)]
@@ -31,6 +33,7 @@ pub fn run(cmd: BenchCommand) -> anyhow::Result<()> {
     match cmd {
         BenchCommand::Intake(args) => intake(&args),
         BenchCommand::Faces(args) => crate::commands::bench_faces::run(&args),
+        BenchCommand::Ocr(args) => crate::commands::bench_ocr::run(&args),
     }
 }
 
