@@ -33,6 +33,8 @@ enum Command {
     Config(settings::CommonArgs),
     /// Compare the largest faces of two photos (what CompareFace runs): Sim, Score, distance, timings.
     Compare(commands::compare::CompareArgs),
+    /// Liveness verdict of one selfie video (what LivenessCompare runs), with evidence.
+    Liveness(commands::liveness::LivenessArgs),
     /// Read documents: `ocr mrz FILE` prints the machine-readable zone.
     #[command(subcommand)]
     Ocr(commands::ocr::OcrCommand),
@@ -55,6 +57,7 @@ fn main() {
         Command::Bench(cmd) => commands::bench::run(cmd),
         Command::Compare(args) => commands::compare::run(args),
         Command::Ocr(cmd) => commands::ocr::run(cmd),
+        Command::Liveness(args) => commands::liveness::run(args),
         Command::Eval(cmd) => commands::eval::run(cmd),
     };
     if let Err(err) = result {

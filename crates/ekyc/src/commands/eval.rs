@@ -4,6 +4,7 @@ use clap::Subcommand;
 
 use crate::commands::eval_documents::{self, EvalDocumentsArgs};
 use crate::commands::eval_faces::{self, EvalFacesArgs};
+use crate::commands::eval_liveness::{self, EvalLivenessArgs};
 
 #[derive(Subcommand)]
 pub enum EvalCommand {
@@ -12,11 +13,15 @@ pub enum EvalCommand {
     /// MRZ reading on DIR/labels.csv (file,doc_type,mrz,...): exact MRZ, per line and field,
     /// check-digit validity, rejects, false "valid", ms per image.
     Documents(EvalDocumentsArgs),
+    /// Liveness on DIR/videos.csv (file,mode,validate_data,expected,notes): confusion per mode,
+    /// pass rate of live clips (BPCER), accept rate per attack type (APCER), time per clip.
+    Liveness(EvalLivenessArgs),
 }
 
 pub fn run(cmd: EvalCommand) -> anyhow::Result<()> {
     match cmd {
         EvalCommand::Faces(args) => eval_faces::run(args),
         EvalCommand::Documents(args) => eval_documents::run(&args),
+        EvalCommand::Liveness(args) => eval_liveness::run(&args),
     }
 }

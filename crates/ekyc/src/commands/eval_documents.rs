@@ -267,7 +267,7 @@ fn push(cells: &mut [String], c: char) {
 }
 
 /// Split one CSV line; double quotes group commas, `""` inside quotes is a quote.
-fn split_csv(line: &str) -> Vec<String> {
+pub(crate) fn split_csv(line: &str) -> Vec<String> {
     let mut cells = vec![String::new()];
     let mut quoted = false;
     let mut chars = line.chars().peekable();
