@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::body::{to_bytes, Body};
-use axum::extract::{ConnectInfo, State};
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -21,6 +21,7 @@ use crate::auth::{self, SignedRequest};
 use crate::config::Config;
 use crate::context::{Outcome, RequestContext};
 use crate::envelope;
+use crate::frames::FrameCache;
 use crate::metrics::Metrics;
 use crate::pipelines::Pipelines;
 use crate::pool::WorkPool;
@@ -35,13 +36,20 @@ pub struct App {
     pub pipelines: Pipelines,
     /// Models verified and loaded at start, for `/healthz`.
     pub models: Vec<String>,
+    /// Best frames served by URL (VideoLivenessCompare).
+    pub frames: FrameCache,
 }
 
 impl App {
     pub fn new(config: Config, store: Arc<dyn Store>, pipelines: Pipelines) -> Arc<App> {
         let (workers, queue) = config.pool.resolved();
         let models = pipelines.model_names();
+        let frames = FrameCache::new(
+            Duration::from_secs(config.liveness.frame_url_ttl_s),
+            config.liveness.frame_cache_entries,
+        );
         Arc::new(App {
+            frames,
             config,
             store,
             pool: WorkPool::new(workers, queue),
@@ -74,6 +82,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/", post(api))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
+        .route("/frames/{file}", get(best_frame))
         .with_state(app)
 }
 
@@ -104,6 +113,19 @@ async fn metrics(State(app): State<Arc<App>>) -> Response {
         .into_response()
 }
 
+/// `GET /frames/{token}.jpg`: a best frame while its URL is valid.
+async fn best_frame(State(app): State<Arc<App>>, Path(file): Path<String>) -> Response {
+    let token = file.strip_suffix(".jpg").unwrap_or(&file);
+    match app.frames.get(token) {
+        Some(jpeg) => ([(axum::http::header::CONTENT_TYPE, "image/jpeg")], jpeg).into_response(),
+        None => (
+            StatusCode::NOT_FOUND,
+            "no such frame, or its URL has expired\n",
+        )
+            .into_response(),
+    }
+}
+
 fn header_string(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get(name)
@@ -125,6 +147,7 @@ async fn api(
         header_string(&headers, "x-tc-requestclient"),
         Some(remote.to_string()),
     );
+    ctx.host = header_string(&headers, "host");
     let span = tracing::info_span!("request", request_id = %ctx.request_id);
     async move {
         let deadline = Duration::from_secs(app.config.server.request_timeout_s);

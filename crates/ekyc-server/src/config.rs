@@ -21,6 +21,35 @@ pub struct Config {
     pub models: ModelsSection,
     /// Checks on the reference photo of the liveness actions (LifePhoto* verdicts).
     pub photo_checks: ekyc_face::photo_checks::PhotoCheckConfig,
+    /// Liveness verdicts: comparison pass level and best-frame serving.
+    pub liveness: LivenessSection,
+    /// Thresholds of the liveness checks (TOML only: `[liveness_checks.silent]` etc.).
+    pub liveness_checks: ekyc_liveness::LivenessConfig,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct LivenessSection {
+    /// `Sim` below this is `CompareLowSimilarity` (70 ≈ FAR 0.1 %, 80 ≈ 0.01 %).
+    pub pass_sim: f64,
+    /// How long VideoLivenessCompare's best-frame URL stays valid.
+    pub frame_url_ttl_s: u64,
+    /// Best frames kept for their URLs at most (oldest dropped first).
+    pub frame_cache_entries: usize,
+    /// Base of best-frame URLs (e.g. `https://ekyc.example.com`); empty = `http://` + the
+    /// request's Host header.
+    pub public_base_url: String,
+}
+
+impl Default for LivenessSection {
+    fn default() -> Self {
+        LivenessSection {
+            pass_sim: 70.0,
+            frame_url_ttl_s: 600,
+            frame_cache_entries: 512,
+            public_base_url: String::new(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]

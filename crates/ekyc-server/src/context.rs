@@ -15,6 +15,8 @@ pub struct RequestContext {
     pub secret_id: Option<String>,
     pub client: Option<String>,
     pub remote_addr: Option<String>,
+    /// The request's Host header (for URLs we hand out).
+    pub host: Option<String>,
     pub stages: Vec<StageTiming>,
     pub inputs: Vec<InputDigest>,
 }
@@ -30,6 +32,7 @@ impl RequestContext {
             secret_id: None,
             client,
             remote_addr,
+            host: None,
             stages: Vec::new(),
             inputs: Vec::new(),
         }

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod config;
 pub mod context;
 pub mod envelope;
+pub mod frames;
 pub mod intake;
 pub mod metrics;
 pub mod pipelines;

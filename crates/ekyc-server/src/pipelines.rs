@@ -5,11 +5,14 @@ use std::sync::Arc;
 use ekyc_doc::MrzReader;
 use ekyc_face::FacePipeline;
 use ekyc_infer::Engine;
+use ekyc_liveness::{FaceTracker, TrackConfig};
 
 #[derive(Clone, Default)]
 pub struct Pipelines {
     pub face: Option<Arc<FacePipeline>>,
     pub mrz: Option<Arc<MrzReader>>,
+    /// Face tracker of the video liveness checks.
+    pub tracker: Option<Arc<FaceTracker>>,
     /// Keeps the ONNX sessions alive as long as the pipelines use them.
     engine: Option<Arc<Engine>>,
 }
@@ -24,9 +27,11 @@ impl Pipelines {
     pub fn from_engine(engine: Engine) -> anyhow::Result<Pipelines> {
         let face = FacePipeline::from_engine(&engine)?;
         let mrz = MrzReader::from_engine(&engine)?;
+        let tracker = FaceTracker::from_engine(&engine, TrackConfig::default())?;
         Ok(Pipelines {
             face: Some(Arc::new(face)),
             mrz: Some(Arc::new(mrz)),
+            tracker: Some(Arc::new(tracker)),
             engine: Some(Arc::new(engine)),
         })
     }
@@ -36,6 +41,7 @@ impl Pipelines {
         Pipelines {
             face: Some(Arc::new(face)),
             mrz: None,
+            tracker: None,
             engine: None,
         }
     }

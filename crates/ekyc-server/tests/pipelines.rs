@@ -158,11 +158,12 @@ async fn liveness_reference_photo_verdicts() {
         let r = srv.call("CompareFaceLiveness", FACEID, &body).await;
         assert_eq!(r["Result"], *code, "{r}");
     }
-    // A good photo passes its checks; the liveness pipeline is what is missing then.
+    // A good photo of someone else passes its checks, the clip is live, the faces differ.
     let body =
         json!({"LivenessType": "SILENT", "ImageBase64": b64(&obama), "VideoBase64": b64(&video)});
     let r = srv.call("LivenessCompare", FACEID, &body).await;
-    assert_eq!(error_code(&r), "UnsupportedOperation");
+    assert_eq!(r["Result"], "FailedOperation.CompareLowSimilarity", "{r}");
+    assert!(r["Sim"].as_f64().unwrap() < 70.0, "{r}");
 }
 
 /// A failing model behind the trait gives CompareSystemError, not a panic or a wrong verdict.

@@ -5,6 +5,9 @@ use std::time::Instant;
 use md5::{Digest, Md5};
 use serde_json::Value;
 
+use ekyc_liveness::Mode;
+use ekyc_media::DecodedVideo;
+
 use ekyc_types::params::{Challenge, LivenessOptions, LivenessType, Md5Hex};
 use ekyc_types::wire::faceid::{
     CompareFaceLivenessRequest, LivenessCompareRequest, VideoLivenessCompareRequest,
@@ -12,6 +15,7 @@ use ekyc_types::wire::faceid::{
 use ekyc_types::wire::{parse_request, present, required};
 use ekyc_types::{EkycError, ErrorCode};
 
+use super::liveness_flow::{self, FlowInputs};
 use super::verdict::{self, VerdictShape};
 use super::{pipeline_missing, Reply};
 use crate::app::App;
@@ -188,7 +192,7 @@ async fn run_liveness(
     check_md5(photo_field, &photo, call.photo_md5.as_ref())?;
     let video = app.load_media(ctx, call.video).await?;
     check_md5(video_field, &video, call.video_md5.as_ref())?;
-    let (photo, summary) = decode_photo_and_video(
+    let (photo, video, summary) = decode_photo_and_video(
         app,
         ctx,
         &admission,
@@ -196,22 +200,62 @@ async fn run_liveness(
         (video_field, video),
     )
     .await?;
-    if let Some(face) = app.pipelines.face.clone() {
-        let cfg = app.config.photo_checks.clone();
-        let started = Instant::now();
-        let problem = admission
-            .run(move || verdict::photo_problem(&face, &photo, &cfg))
-            .await?;
-        ctx.stage("photo_checks", started);
-        if let Some((code, description)) = problem {
-            return Ok(verdict::failed(call.shape, code, description));
-        }
+    let (Some(face), Some(tracker)) = (app.pipelines.face.clone(), app.pipelines.tracker.clone())
+    else {
+        return Err(pipeline_missing(
+            &format!("{} video liveness", call.kind.as_str()),
+            &summary,
+        ));
+    };
+    let cfg = app.config.photo_checks.clone();
+    let started = Instant::now();
+    let (checked_face, checked_photo) = (face.clone(), photo.clone());
+    let problem = admission
+        .run(move || verdict::photo_problem(&checked_face, &checked_photo, &cfg))
+        .await?;
+    ctx.stage("photo_checks", started);
+    if let Some((code, description)) = problem {
+        return Ok(verdict::failed(call.shape, code, description));
     }
-    tracing::debug!(kind = call.kind.as_str(), challenge = ?call.challenge, options = ?call.options, "liveness inputs ready");
-    Err(pipeline_missing(
-        &format!("{} video liveness", call.kind.as_str()),
-        &summary,
-    ))
+    let mode = Mode::from_challenge(&call.challenge);
+    if mode == Mode::Lip {
+        return Err(pipeline_missing("LIP (speech) liveness", &summary));
+    }
+    let inputs = FlowInputs {
+        shape: call.shape,
+        mode,
+        photo,
+        video,
+        best_frame_num: call.options.best_frame_num.map(usize::from).unwrap_or(0),
+        pass_sim: app.config.liveness.pass_sim,
+        checks: app.config.liveness_checks.clone(),
+    };
+    let started = Instant::now();
+    let judged = admission
+        .run(move || liveness_flow::judge(&tracker, &face, inputs))
+        .await
+        .map_err(|e| match e.code {
+            // A panic in the liveness engine: the contract's catch-all liveness code.
+            ErrorCode::InternalError => EkycError::new(ErrorCode::LivessUnknownError, e.message),
+            _ => e,
+        })?;
+    ctx.stage("liveness", started);
+    if let Some(v) = &judged.verdict {
+        tracing::info!(score = v.score, evidence = ?v.evidence, "liveness evidence");
+    }
+    let mut reply = judged.reply;
+    if let Some(jpeg) = judged.frame_to_serve {
+        let token = app.frames.put(jpeg.clone());
+        let base = match app.config.liveness.public_base_url.trim_end_matches('/') {
+            "" => format!("http://{}", ctx.host.as_deref().unwrap_or("127.0.0.1")),
+            base => base.to_string(),
+        };
+        reply.fields.insert(
+            "BestFrame".into(),
+            liveness_flow::file_info(format!("{base}/frames/{token}.jpg"), &jpeg),
+        );
+    }
+    Ok(reply)
 }
 
 async fn decode_photo_and_video(
@@ -220,14 +264,14 @@ async fn decode_photo_and_video(
     admission: &Admission,
     photo: (&str, Vec<u8>),
     video: (&str, Vec<u8>),
-) -> Result<(image::RgbImage, String), EkycError> {
+) -> Result<(image::RgbImage, DecodedVideo, String), EkycError> {
     let limits = app.image_limits();
     let min_side = app.config.limits.image_min_side;
     let opts = app.video_options();
     let (photo_field, photo_bytes) = (photo.0.to_string(), photo.1);
     let (video_field, video_bytes) = (video.0.to_string(), video.1);
     let started = Instant::now();
-    let summary = admission
+    let decoded = admission
         .run(move || {
             let image = intake::decode_image_input(
                 &photo_bytes,
@@ -251,11 +295,11 @@ async fn decode_photo_and_video(
                     ""
                 }
             );
-            Ok((image.image, summary))
+            Ok((image.image, decoded, summary))
         })
         .await?;
     ctx.stage("decode", started);
-    Ok(summary)
+    Ok(decoded)
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 mod faceid;
 mod iai;
+mod liveness_flow;
 mod ocr;
 mod passport;
 mod verdict;
