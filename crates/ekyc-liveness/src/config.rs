@@ -48,7 +48,7 @@ pub struct FramingConfig {
     pub min_face_share: f32,
     /// Videos whose shorter side is below this many pixels cannot show a usable face.
     pub min_video_side: u32,
-    /// Clips shorter than this (seconds) are refused.
+    /// Clips shorter than this (seconds) are refused (the contract's SilentTooShort: < 2 s).
     pub min_duration_s: f32,
 }
 
@@ -64,7 +64,7 @@ impl Default for FramingConfig {
             problem_share: 0.5,
             min_face_share: 0.5,
             min_video_side: 96,
-            min_duration_s: 1.5,
+            min_duration_s: 2.0,
         }
     }
 }

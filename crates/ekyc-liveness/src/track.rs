@@ -104,7 +104,12 @@ impl FaceTracker {
         let mut table = SignalTable {
             width: first.width(),
             height: first.height(),
-            duration_s: times.last().copied().unwrap_or(0.0),
+            // The last frame covers one frame interval too.
+            duration_s: match times {
+                [.., a, b] => b + (b - a),
+                [t] => *t + 0.1,
+                [] => 0.0,
+            },
             frames: Vec::with_capacity(frames.len()),
             timings: Default::default(),
         };

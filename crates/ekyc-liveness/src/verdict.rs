@@ -110,8 +110,7 @@ fn clip_problem(table: &SignalTable, mode: &Mode, cfg: &LivenessConfig) -> Optio
     }
     if table.duration_s < cfg.framing.min_duration_s {
         let code = match mode {
-            Mode::Action(_) => ErrorCode::LivessDetectFail,
-            Mode::Silent => ErrorCode::SilentDetectFail,
+            Mode::Action(_) | Mode::Silent => ErrorCode::SilentTooShort,
             Mode::Lip => ErrorCode::LipSizeError,
         };
         return Some(Failure::new(

@@ -37,9 +37,6 @@ ACTION_PRODUCT = {
 # error is an accepted answer. Remove an action from this set when its pipeline lands, and its
 # tests then demand a contract-shaped success (or one of the listed business errors).
 PENDING_PIPELINES = {
-    "LivenessCompare",
-    "CompareFaceLiveness",
-    "VideoLivenessCompare",
     "HKIDCardOCR",
     "MLIDCardOCR",
 }
