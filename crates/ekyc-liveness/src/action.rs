@@ -185,14 +185,16 @@ pub fn gesture_name(g: Gesture) -> &'static str {
     }
 }
 
-/// The asked gestures, in order. `deformation` is the clip's non-rigid motion: a nod or shake
+/// The asked gestures, in order. The evidence's non-rigid motion matters: a nod or shake
 /// of a face that does not deform is a picture being tilted.
 pub fn check_gestures(
     table: &SignalTable,
     asked: &[Gesture],
-    deformation: f32,
+    evidence: &crate::Evidence,
     cfg: &ActionConfig,
 ) -> Option<Failure> {
+    let deformation = evidence.deformation;
+    let needed = evidence.deformation_needed.max(cfg.min_deformation);
     let mut previous_start = f32::NEG_INFINITY;
     for (i, &g) in asked.iter().enumerate() {
         let events = gesture_events(table, g, cfg);
@@ -210,13 +212,13 @@ pub fn check_gestures(
             ));
         }
         let head_turn = matches!(g, Gesture::Nod | Gesture::ShakeHead);
-        if head_turn && deformation < cfg.min_deformation {
+        if head_turn && deformation < needed {
             return Some(Failure::new(
                 ErrorCode::LivessDetectFail,
                 format!(
                     "the {} moved the face rigidly, like a picture (non-rigid motion {deformation:.3}, at least {:.3} needed)",
                     gesture_name(g),
-                    cfg.min_deformation
+                    needed
                 ),
             ));
         }

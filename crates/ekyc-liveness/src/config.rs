@@ -91,7 +91,7 @@ impl Default for ActionConfig {
             mouth_rise: 0.15,
             nod_degrees: 10.0,
             shake_degrees: 12.0,
-            min_deformation: 0.033,
+            min_deformation: 0.028,
         }
     }
 }
@@ -103,8 +103,8 @@ pub struct SilentConfig {
     /// A second face this large (area over the subject's) in this share of detection frames.
     pub second_face_ratio: f32,
     pub multi_face_share: f32,
-    /// Lower-face texture ratio below which (in most frames) the lower face is covered.
-    pub mask_texture: f32,
+    /// Share of flat-toned lower-face pixels above which (in most frames) it is covered.
+    pub mask_flat: f32,
     /// Share of non-skin pixels on the lower face above which it is covered.
     pub mask_nonskin: f32,
     /// Smallest face width (px) and sharpness for a usable face.
@@ -115,8 +115,13 @@ pub struct SilentConfig {
     pub min_mouth_motion: f32,
     /// Non-rigid residual (share of face size) below which the face moves like a flat picture.
     pub min_deformation: f32,
-    /// Screen-replay score above which the clip is a replay.
+    /// Faces narrower than this (px) have noisier landmarks: the non-rigid threshold grows as
+    /// `min_deformation * ref / width`.
+    pub deformation_ref_px: f32,
+    /// Colour moiré (colour/luma detail ratio) above which the clip is a screen replay.
     pub max_screen_score: f32,
+    /// Pixel-grid periodicity (Laplacian autocorrelation at 2-6 px) above which it is a replay.
+    pub max_grid_score: f32,
     /// Combined liveness score (0..100) needed to pass.
     pub pass_score: f32,
 }
@@ -126,14 +131,16 @@ impl Default for SilentConfig {
         SilentConfig {
             second_face_ratio: 0.10,
             multi_face_share: 0.30,
-            mask_texture: 0.12,
+            mask_flat: 0.75,
             mask_nonskin: 0.60,
             min_face_px: 60.0,
             min_sharpness: 4.0,
             min_eye_motion: 0.010,
             min_mouth_motion: 0.010,
-            min_deformation: 0.033,
+            min_deformation: 0.028,
+            deformation_ref_px: 150.0,
             max_screen_score: 2.0,
+            max_grid_score: 0.32,
             pass_score: 50.0,
         }
     }

@@ -74,28 +74,6 @@ pub fn box_sharpness(image: &RgbImage, b: &BBox) -> f32 {
     ekyc_face::photo_checks::sharpness(&small)
 }
 
-/// Mean absolute 4-neighbour Laplacian of luma inside a box (texture energy).
-fn texture(image: &RgbImage, b: &BBox) -> Option<f32> {
-    let (x0, y0, x1, y1) = clamp_box(image, b)?;
-    if x1 - x0 < 4 || y1 - y0 < 4 {
-        return None;
-    }
-    let (mut sum, mut n) = (0.0f64, 0u32);
-    for y in y0 + 1..y1 - 1 {
-        for x in x0 + 1..x1 - 1 {
-            let c = luma(image.get_pixel(x, y));
-            let lap = luma(image.get_pixel(x - 1, y))
-                + luma(image.get_pixel(x + 1, y))
-                + luma(image.get_pixel(x, y - 1))
-                + luma(image.get_pixel(x, y + 1))
-                - 4.0 * c;
-            sum += f64::from(lap.abs());
-            n += 1;
-        }
-    }
-    Some((sum / f64::from(n.max(1))) as f32)
-}
-
 /// Skin by chroma (YCbCr): the usual broad cluster that holds for most skin tones. Very dark or
 /// blown pixels carry no reliable chroma and count as skin (unknown, not evidence of a mask).
 fn is_skin(p: &image::Rgb<u8>) -> bool {
@@ -142,26 +120,46 @@ fn lower_face(mesh: &Mesh) -> BBox {
     }
 }
 
-/// Eye band: across both eyes and brows.
-fn eye_band(mesh: &Mesh) -> BBox {
-    let (l, r) = (xy(mesh, 33), xy(mesh, 263));
-    let (brow, lid) = (xy(mesh, 105), xy(mesh, 145));
+/// Forehead box: between the brows, from the brow line half-way up to the top of the face.
+fn forehead(mesh: &Mesh) -> BBox {
+    let (l, r) = (xy(mesh, 105), xy(mesh, 334));
+    let (top, brows) = (xy(mesh, 10), xy(mesh, 9));
     BBox {
         x1: l[0].min(r[0]),
-        y1: brow[1].min(lid[1]),
+        y1: (top[1] + brows[1]) / 2.0,
         x2: l[0].max(r[0]),
-        y2: brow[1].max(lid[1]),
+        y2: brows[1],
     }
 }
 
-/// `(texture ratio lower/eye band, non-skin share of the lower face)`.
+/// Share of the box's pixels within ±6 luma of its median: a cloth mask or a hand is one flat
+/// tone, a bare mouth-and-chin has lips, the mouth gap and shadows.
+fn flat_share(image: &RgbImage, b: &BBox) -> f32 {
+    let Some((x0, y0, x1, y1)) = clamp_box(image, b) else {
+        return 0.0;
+    };
+    let mut values: Vec<f32> = Vec::new();
+    for y in (y0..y1).step_by(2) {
+        for x in (x0..x1).step_by(2) {
+            values.push(luma(image.get_pixel(x, y)));
+        }
+    }
+    if values.is_empty() {
+        return 0.0;
+    }
+    let mut sorted = values.clone();
+    sorted.sort_by(|a, b| a.total_cmp(b));
+    let median = sorted[sorted.len() / 2];
+    values.iter().filter(|v| (*v - median).abs() <= 6.0).count() as f32 / values.len() as f32
+}
+
+/// `(flat share of the lower face, its non-skin share beyond the forehead's)`: a mask changes
+/// the lower face only; a greyscale or tinted picture changes both.
 pub fn lower_face_cues(image: &RgbImage, mesh: &Mesh) -> (f32, f32) {
     let lower = lower_face(mesh);
-    let ratio = match (texture(image, &lower), texture(image, &eye_band(mesh))) {
-        (Some(lo), Some(up)) if up > 0.5 => lo / up,
-        _ => 1.0,
-    };
-    (ratio, nonskin_share(image, &lower))
+    let ratio = flat_share(image, &lower);
+    let extra = nonskin_share(image, &lower) - nonskin_share(image, &forehead(mesh));
+    (ratio, extra.max(0.0))
 }
 
 #[cfg(test)]

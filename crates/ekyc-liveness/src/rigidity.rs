@@ -115,9 +115,26 @@ pub fn deformation(table: &SignalTable) -> f32 {
         .into_iter()
         .flatten()
         .collect();
-    let residuals: Vec<f32> = faces
+    // A 3-frame moving average of each point halves the landmark noise; expressions and head
+    // turns last longer than that and stay.
+    let smoothed: Vec<Vec<[f32; 2]>> = (0..faces.len())
+        .map(|i| {
+            let lo = i.saturating_sub(1);
+            let hi = (i + 2).min(faces.len());
+            let n = (hi - lo) as f32;
+            (0..faces[i].len())
+                .map(|k| {
+                    let (sx, sy) = faces[lo..hi]
+                        .iter()
+                        .fold((0.0, 0.0), |(sx, sy), f| (sx + f[k][0], sy + f[k][1]));
+                    [sx / n, sy / n]
+                })
+                .collect()
+        })
+        .collect();
+    let residuals: Vec<f32> = smoothed
         .iter()
-        .zip(faces.iter().skip(LAG))
+        .zip(smoothed.iter().skip(LAG))
         .filter_map(|(a, b)| planar_residual(a, b))
         .collect();
     stats::quantile(&residuals, 0.75).unwrap_or(0.0)

@@ -59,3 +59,67 @@ pub fn screen_cues(frames: &[RgbImage], table: &SignalTable) -> f32 {
         .collect();
     stats::median(&values).unwrap_or(0.0)
 }
+
+/// Periodic fine texture in the face box: the largest normalised autocorrelation of the luma
+/// Laplacian at lags 2..=6 pixels (horizontal or vertical). A display's pixel grid or moiré
+/// repeats every few pixels; skin detail does not (its Laplacian decorrelates within a pixel
+/// or two).
+pub fn grid_periodicity(frame: &RgbImage, face: &BBox) -> Option<f32> {
+    let (w, h) = frame.dimensions();
+    let x0 = face.x1.max(1.0) as u32;
+    let y0 = face.y1.max(1.0) as u32;
+    let x1 = (face.x2.min(w as f32 - 1.0)).max(0.0) as u32;
+    let y1 = (face.y2.min(h as f32 - 1.0)).max(0.0) as u32;
+    if x1 < x0 + 24 || y1 < y0 + 24 {
+        return None;
+    }
+    let (cw, ch) = ((x1 - x0) as usize, (y1 - y0) as usize);
+    let luma = |x: u32, y: u32| chroma(frame.get_pixel(x, y)).0;
+    let mut lap = vec![0.0f32; cw * ch];
+    for y in 0..ch {
+        for x in 0..cw {
+            let (px, py) = (x0 + x as u32, y0 + y as u32);
+            lap[y * cw + x] =
+                luma(px - 1, py) + luma(px + 1, py) + luma(px, py - 1) + luma(px, py + 1)
+                    - 4.0 * luma(px, py);
+        }
+    }
+    let energy: f64 = lap.iter().map(|v| f64::from(v * v)).sum();
+    if energy <= 1e-6 {
+        return None;
+    }
+    let mut best = 0.0f64;
+    for lag in 2..=6usize {
+        let (mut hsum, mut vsum) = (0.0f64, 0.0f64);
+        for y in 0..ch {
+            for x in 0..cw {
+                let v = f64::from(lap[y * cw + x]);
+                if x + lag < cw {
+                    hsum += v * f64::from(lap[y * cw + x + lag]);
+                }
+                if y + lag < ch {
+                    vsum += v * f64::from(lap[(y + lag) * cw + x]);
+                }
+            }
+        }
+        best = best.max(hsum / energy).max(vsum / energy);
+    }
+    Some(best as f32)
+}
+
+/// Median grid periodicity over a few face frames.
+pub fn grid_cues(frames: &[RgbImage], table: &SignalTable) -> f32 {
+    let with_face: Vec<_> = table.with_face().collect();
+    let step = (with_face.len() / SAMPLED_FRAMES).max(1);
+    let values: Vec<f32> = with_face
+        .iter()
+        .step_by(step)
+        .take(SAMPLED_FRAMES)
+        .filter_map(|(f, s)| {
+            frames
+                .get(f.index)
+                .and_then(|img| grid_periodicity(img, &s.face.bbox))
+        })
+        .collect();
+    stats::median(&values).unwrap_or(0.0)
+}

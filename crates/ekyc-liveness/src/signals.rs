@@ -36,9 +36,9 @@ pub struct FaceSignals {
     pub face_blown: f32,
     /// Laplacian variance of the face at a fixed scale (focus).
     pub sharpness: f32,
-    /// Texture of the lower face (nose tip to chin) against the upper face: a mask or a hand
-    /// flattens it. Ratio of Laplacian energies, ~1 for a bare face.
-    pub lower_texture: f32,
+    /// Share of the lower face (mouth and chin) in one flat tone: ~0.1-0.6 bare, ~0.9 under a
+    /// mask or a hand.
+    pub lower_flat: f32,
     /// Share of lower-face pixels whose colour is not skin (a mask, a scarf).
     pub lower_nonskin: f32,
     /// [`KEY_POINTS`] in image pixels.
@@ -101,7 +101,7 @@ impl SignalTable {
     /// The table as CSV (one row per frame; empty cells where no face was seen).
     pub fn to_csv(&self) -> String {
         let mut out = String::from(
-            "t,faces,second_face_ratio,detected,frame_luma,x1,y1,x2,y2,score,presence,ear,ear_l,ear_r,mar,yaw,pitch,roll,face_luma,face_blown,sharpness,lower_texture,lower_nonskin\n",
+            "t,faces,second_face_ratio,detected,frame_luma,x1,y1,x2,y2,score,presence,ear,ear_l,ear_r,mar,yaw,pitch,roll,face_luma,face_blown,sharpness,lower_flat,lower_nonskin\n",
         );
         for f in &self.frames {
             let _ = write!(
@@ -133,7 +133,7 @@ impl SignalTable {
                         s.face_luma,
                         s.face_blown,
                         s.sharpness,
-                        s.lower_texture,
+                        s.lower_flat,
                         s.lower_nonskin,
                     );
                 }

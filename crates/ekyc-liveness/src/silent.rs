@@ -19,12 +19,17 @@ pub fn multi_face_share(table: &SignalTable, cfg: &SilentConfig) -> f32 {
     )
 }
 
+/// Faces darker than this carry no mask evidence (same floor as the lighting checks).
+const MASK_MIN_LUMA: f32 = 45.0;
+
 /// Share of face frames whose lower face looks covered.
 pub fn mask_share(table: &SignalTable, cfg: &SilentConfig) -> f32 {
     stats::share(
         table
             .with_face()
-            .map(|(_, s)| s.lower_nonskin > cfg.mask_nonskin || s.lower_texture < cfg.mask_texture),
+            // A dark face is flat everywhere: no evidence of a mask.
+            .filter(|(_, s)| s.face_luma >= MASK_MIN_LUMA)
+            .map(|(_, s)| s.lower_nonskin > cfg.mask_nonskin || s.lower_flat > cfg.mask_flat),
     )
 }
 
@@ -84,8 +89,11 @@ pub fn face_medians(table: &SignalTable, ev: &mut Evidence) {
 /// with the margin of the weakest cue (non-rigid motion, screen cues, eye/mouth motion).
 pub fn score(ev: &Evidence, cfg: &SilentConfig) -> f32 {
     let margin = |value: f32, threshold: f32| ((value / threshold.max(1e-6)) - 1.0).clamp(0.0, 1.0);
-    let rigid = margin(ev.deformation, cfg.min_deformation);
-    let screen = margin(cfg.max_screen_score, ev.screen);
+    let rigid = margin(
+        ev.deformation,
+        ev.deformation_needed.max(cfg.min_deformation),
+    );
+    let screen = margin(cfg.max_screen_score, ev.screen).min(margin(cfg.max_grid_score, ev.grid));
     let motion = margin(ev.eye_motion, cfg.min_eye_motion)
         .max(margin(ev.mouth_motion, cfg.min_mouth_motion));
     50.0 + 50.0 * rigid.min(screen).min(motion)
@@ -124,18 +132,15 @@ pub fn check(ev: &Evidence, silent: &SilentConfig, framing: &FramingConfig) -> O
     if let Some(why) = quality_problem(ev, silent, framing) {
         return Some(Failure::new(ErrorCode::SilentFaceQualityFail, why));
     }
-    if ev.screen > silent.max_screen_score {
-        return Some(Failure::new(
-            ErrorCode::LivessDetectFake,
-            format!("the face shows screen moiré (colour/luma detail {:.2}, at most {:.2}): a replayed recording", ev.screen, silent.max_screen_score),
-        ));
+    if let Some(why) = ev.screen_problem(silent) {
+        return Some(Failure::new(ErrorCode::LivessDetectFake, why));
     }
-    if ev.deformation < silent.min_deformation {
+    if ev.deformation < ev.deformation_needed {
         return Some(Failure::new(
             ErrorCode::SilentPictureLiveFail,
             format!(
-                "the face moves like a flat picture (non-rigid motion {:.3}, at least {:.3})",
-                ev.deformation, silent.min_deformation
+                "the face moves like a flat picture (non-rigid motion {:.3}, at least {:.3} for a {:.0} px face)",
+                ev.deformation, ev.deformation_needed, ev.median_face_px
             ),
         ));
     }

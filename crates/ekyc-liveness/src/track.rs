@@ -256,7 +256,7 @@ fn measure(frame: &RgbImage, face: Face, mesh: &Mesh) -> FaceSignals {
     let ear = mesh.eye_aspect_ratio();
     let pose = mesh.head_pose();
     let (face_luma, face_blown) = face_stats::box_light(frame, &face.bbox);
-    let (lower_texture, lower_nonskin) = face_stats::lower_face_cues(frame, mesh);
+    let (lower_flat, lower_nonskin) = face_stats::lower_face_cues(frame, mesh);
     FaceSignals {
         face,
         mesh_box: mesh.bbox(),
@@ -271,7 +271,7 @@ fn measure(frame: &RgbImage, face: Face, mesh: &Mesh) -> FaceSignals {
         face_luma,
         face_blown,
         sharpness: face_stats::box_sharpness(frame, &face.bbox),
-        lower_texture,
+        lower_flat,
         lower_nonskin,
         key_points: KEY_POINTS
             .iter()

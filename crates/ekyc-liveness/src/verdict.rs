@@ -63,8 +63,26 @@ pub struct Evidence {
     pub mouth_motion: f32,
     /// Non-rigid motion (planar residual of the mesh key points).
     pub deformation: f32,
-    /// Screen moiré cue.
+    /// Non-rigid motion needed for this face size (see `SilentConfig::deformation_ref_px`).
+    pub deformation_needed: f32,
+    /// Screen moiré cue (colour) and pixel-grid periodicity (luma).
     pub screen: f32,
+    pub grid: f32,
+}
+
+impl Evidence {
+    /// Which screen cue fired, described; `None` when neither did.
+    pub fn screen_problem(&self, cfg: &crate::SilentConfig) -> Option<String> {
+        if self.screen > cfg.max_screen_score {
+            return Some(format!(
+                "the face shows colour moiré ({:.2}, at most {:.2}): a replayed recording",
+                self.screen, cfg.max_screen_score
+            ));
+        }
+        (self.grid > cfg.max_grid_score).then(|| {
+            format!("the face shows a display's pixel grid ({:.2}, at most {:.2}): a replayed recording", self.grid, cfg.max_grid_score)
+        })
+    }
 }
 
 /// The outcome of [`assess`].
@@ -88,9 +106,13 @@ pub fn evidence(table: &SignalTable, frames: &[RgbImage], cfg: &LivenessConfig) 
         mask_share: silent::mask_share(table, &cfg.silent),
         deformation: rigidity::deformation(table),
         screen: screen::screen_cues(frames, table),
+        grid: screen::grid_cues(frames, table),
         ..Evidence::default()
     };
     silent::face_medians(table, &mut ev);
+    let size = ev.median_face_px.max(1.0);
+    ev.deformation_needed =
+        cfg.silent.min_deformation * (cfg.silent.deformation_ref_px / size).max(1.0);
     ev
 }
 
@@ -136,7 +158,7 @@ pub fn assess(
     let failure = clip_problem(table, mode, cfg).or_else(|| match mode {
         Mode::Action(asked) => action::framing_problem(table, &cfg.framing)
             .or_else(|| spoof_problem(&ev, cfg))
-            .or_else(|| action::check_gestures(table, asked, ev.deformation, &cfg.action)),
+            .or_else(|| action::check_gestures(table, asked, &ev, &cfg.action)),
         Mode::Silent => silent::check(&ev, &cfg.silent, &cfg.framing),
         Mode::Lip => lip_face_problem(&ev, cfg),
     });
@@ -174,15 +196,8 @@ fn spoof_problem(ev: &Evidence, cfg: &LivenessConfig) -> Option<Failure> {
             ),
         ));
     }
-    (ev.screen > cfg.silent.max_screen_score).then(|| {
-        Failure::new(
-            ErrorCode::LivessDetectFake,
-            format!(
-                "the face shows screen moiré ({:.2}): a replayed recording",
-                ev.screen
-            ),
-        )
-    })
+    ev.screen_problem(&cfg.silent)
+        .map(|why| Failure::new(ErrorCode::LivessDetectFake, why))
 }
 
 /// LIP mode's video checks: the face and mouth must be visible and sharp enough.
@@ -199,13 +214,6 @@ fn lip_face_problem(ev: &Evidence, cfg: &LivenessConfig) -> Option<Failure> {
     if let Some(why) = silent::quality_problem(ev, &cfg.silent, &cfg.framing) {
         return Some(Failure::new(ErrorCode::LipVideoQuaility, why));
     }
-    (ev.screen > cfg.silent.max_screen_score).then(|| {
-        Failure::new(
-            ErrorCode::LivessDetectFake,
-            format!(
-                "the face shows screen moiré ({:.2}): a replayed recording",
-                ev.screen
-            ),
-        )
-    })
+    ev.screen_problem(&cfg.silent)
+        .map(|why| Failure::new(ErrorCode::LivessDetectFake, why))
 }

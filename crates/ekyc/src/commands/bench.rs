@@ -20,6 +20,8 @@ pub enum BenchCommand {
     Faces(crate::commands::bench_faces::BenchFacesArgs),
     /// MRZ reading of a 1600×1200 passport photo.
     Ocr(crate::commands::bench_ocr::BenchOcrArgs),
+    /// Liveness on a 6 s 720p MP4: decode, tracking + checks, SILENT + compare, ACTION; peak RSS.
+    Liveness(crate::commands::bench_liveness::BenchLivenessArgs),
 }
 
 #[derive(Args)]
@@ -34,6 +36,7 @@ pub fn run(cmd: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Intake(args) => intake(&args),
         BenchCommand::Faces(args) => crate::commands::bench_faces::run(&args),
         BenchCommand::Ocr(args) => crate::commands::bench_ocr::run(&args),
+        BenchCommand::Liveness(args) => crate::commands::bench_liveness::run(&args),
     }
 }
 

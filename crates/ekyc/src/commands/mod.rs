@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod bench_faces;
+pub mod bench_liveness;
 pub mod bench_ocr;
 pub mod compare;
 pub mod eval;

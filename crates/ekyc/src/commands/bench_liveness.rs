@@ -1,0 +1,174 @@
+//! `ekyc bench liveness`: the liveness flow on a 6 s 1280×720 MP4 made from a real clip —
+//! decode, tracking + checks, and the whole SILENT + compare and ACTION requests.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context};
+use clap::Args;
+
+use ekyc_face::{compare, CompareOptions};
+use ekyc_liveness::{check_video, Mode};
+use ekyc_media::{decode_video, VideoOptions};
+use ekyc_types::params::Gesture;
+
+use crate::commands::bench::{print_table, time_ms, Row};
+use crate::commands::liveness::LivenessModels;
+
+#[derive(Args)]
+pub struct BenchLivenessArgs {
+    #[arg(long, default_value_t = 5)]
+    runs: usize,
+    /// Face clip to turn into the 6 s 720p input (default: liveness/live_d18.mp4 in
+    /// EKYC_TEST_DATA or ../shared/data).
+    #[arg(long)]
+    clip: Option<PathBuf>,
+    /// Model cache (default: EKYC_HOME, else ~/.cache/ekyc).
+    #[arg(long)]
+    home: Option<PathBuf>,
+}
+
+fn default_clip() -> PathBuf {
+    std::env::var_os("EKYC_TEST_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("../shared/data"))
+        .join("liveness/live_d18.mp4")
+}
+
+/// 6 s, 1280×720, 30 fps H.264 + AAC: the clip scaled to 720 px high and padded.
+fn make_720p(clip: &Path, out: &Path) -> anyhow::Result<()> {
+    let status = Command::new("ffmpeg")
+        .args(["-v", "error", "-y", "-i"])
+        .arg(clip)
+        .args([
+            "-t",
+            "6",
+            "-vf",
+            "scale=-2:720,pad=1280:720:(ow-iw)/2:0,fps=30",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "veryfast",
+            "-crf",
+            "23",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-shortest",
+        ])
+        .arg(out)
+        .status()
+        .context("running ffmpeg")?;
+    if !status.success() {
+        bail!(
+            "ffmpeg could not make the 720p bench clip from {}",
+            clip.display()
+        );
+    }
+    Ok(())
+}
+
+/// Peak resident memory of this process (Linux `VmHWM`), in MB.
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+pub fn run(args: &BenchLivenessArgs) -> anyhow::Result<()> {
+    let clip = args.clip.clone().unwrap_or_else(default_clip);
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("bench720.mp4");
+    eprintln!("making a 6 s 720p clip from {} ...", clip.display());
+    make_720p(&clip, &path)?;
+    let bytes = std::fs::read(&path)?;
+    let models = LivenessModels::load(args.home.as_deref())?;
+    let opts = VideoOptions::default();
+    let first = decode_video(&bytes, &opts)?;
+    let photo = first.frames[first.frames.len() / 3].clone();
+    let input = format!(
+        "MP4 {:.1} MB, 6 s 1280×720 30 fps + AAC",
+        bytes.len() as f64 / 1e6
+    );
+    let mut rows = Vec::new();
+    let run_mode = |mode: &Mode, with_compare: bool| -> anyhow::Result<()> {
+        let video = decode_video(&bytes, &opts)?;
+        let (_, verdict) = check_video(
+            &models.tracker,
+            &video.frames,
+            &video.frame_times_s,
+            mode,
+            &models.config,
+            1,
+        )?;
+        if let Some(f) = &verdict.failure {
+            bail!(
+                "the bench clip failed liveness: {} {}",
+                f.code.as_str(),
+                f.description
+            );
+        }
+        if with_compare {
+            compare(
+                &models.face,
+                &video.frames[verdict.best_frames[0]],
+                &photo,
+                &CompareOptions::default(),
+            )?;
+        }
+        Ok(())
+    };
+    eprintln!("timing decode ...");
+    let (median, p90) = time_ms(args.runs, || {
+        decode_video(&bytes, &opts)?;
+        Ok(())
+    })?;
+    rows.push(Row {
+        name: "decode: frames at 10 fps ≤ 640 px + 16 kHz audio".into(),
+        input: input.clone(),
+        median,
+        p90,
+    });
+    eprintln!("timing tracking + SILENT checks ...");
+    let (median, p90) = time_ms(args.runs, || {
+        check_video(
+            &models.tracker,
+            &first.frames,
+            &first.frame_times_s,
+            &Mode::Silent,
+            &models.config,
+            1,
+        )?;
+        Ok(())
+    })?;
+    rows.push(Row {
+        name: "track + SILENT checks (decoded frames)".into(),
+        input: format!("{} frames", first.frames.len()),
+        median,
+        p90,
+    });
+    eprintln!("timing SILENT + compare ...");
+    let (median, p90) = time_ms(args.runs, || run_mode(&Mode::Silent, true))?;
+    rows.push(Row {
+        name: "SILENT + compare: decode + track + checks + best frame vs photo".into(),
+        input: input.clone(),
+        median,
+        p90,
+    });
+    eprintln!("timing ACTION ...");
+    let action = Mode::Action(vec![Gesture::OpenMouth]);
+    let (median, p90) = time_ms(args.runs, || run_mode(&action, true))?;
+    rows.push(Row {
+        name: "ACTION (open mouth) + compare".into(),
+        input,
+        median,
+        p90,
+    });
+    print_table("ekyc bench liveness", &rows, args.runs);
+    if let Some(mb) = peak_rss_mb() {
+        println!("\npeak RSS {mb:.0} MB");
+    }
+    Ok(())
+}
