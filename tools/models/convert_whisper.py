@@ -13,8 +13,9 @@ weights, this script and the pinned packages (tools/models/requirements.txt).
 
 Encoder contract:
   input  `mel`       float32 [1, 80, F], Whisper log-mel (F even, <= 3000); no 30 s padding
-  output `cross_k`   float32 [4, 1, F/2, 384], each decoder layer's cross-attention keys
-  output `cross_v`   float32 [4, 1, F/2, 384], ... and values
+  output `cross_k`   float32 [4, 1, 6, 64, F/2], each decoder layer's cross-attention keys
+                     per head, transposed for the product with the queries
+  output `cross_v`   float32 [4, 1, 6, F/2, 64], ... and values per head
 Decoder contract (a key/value cache; B = beams, N = new tokens, P = cached tokens):
   input  `tokens`    float32 [B, N], indices into TOKEN_TABLE below (not vocabulary ids)
   input  `self_k`    float32 [4, B, P, 384], cached self-attention keys (P may be 0)
@@ -48,6 +49,10 @@ D_MODEL = 384
 N_HEADS = 6
 N_LAYERS = 4
 LN_EPS = 1e-5
+HEAD = D_MODEL // N_HEADS
+# Cross-attention keys [layer, 1, head, 64, frame] and values [layer, 1, head, frame, 64].
+CROSS_K = [N_LAYERS, 1, N_HEADS, HEAD, "audio_frames"]
+CROSS_V = [N_LAYERS, 1, N_HEADS, "audio_frames", HEAD]
 
 # The decoder's token table, in output column order. Its first three rows are the prompt and
 # end tokens; the rest are what a spoken code may be written as. The Rust recogniser
@@ -235,11 +240,18 @@ def build_encoder(weights: dict[str, np.ndarray]) -> onnx.ModelProto:
         x = g.op("Add", [x, g.linear(att, p + "/self_attention/linear_1")])
         x = g.mlp(x, p + "/ffn")
     x = g.layer_norm(x, "encoder/layer_norm")
-    # Each decoder layer's cross-attention keys/values depend only on the audio: compute once.
+    # Each decoder layer's cross-attention keys/values depend only on the audio: compute them
+    # once, already split into heads (keys transposed) so decoder steps only multiply.
     outs = {}
     for kind, rows in (("cross_k", slice(0, D_MODEL)), ("cross_v", slice(D_MODEL, 2 * D_MODEL))):
         per_layer = [
-            g.op("Unsqueeze", [g.linear(x, f"decoder/layer_{i}/attention/linear_1", rows), g.ints("i0", [0])])
+            g.op(
+                "Unsqueeze",
+                [
+                    g.heads(g.linear(x, f"decoder/layer_{i}/attention/linear_1", rows), kind == "cross_k"),
+                    g.ints("i0", [0]),
+                ],
+            )
             for i in range(N_LAYERS)
         ]
         outs[kind] = g.op("Concat", per_layer, axis=0)
@@ -247,7 +259,7 @@ def build_encoder(weights: dict[str, np.ndarray]) -> onnx.ModelProto:
         g.nodes.append(helper.make_node("Identity", [name], [kind], name=f"out_{kind}"))
     return g.model(
         [float_input("mel", [1, N_MELS, "frames"])],
-        [float_input(k, [N_LAYERS, 1, "audio_frames", D_MODEL]) for k in ("cross_k", "cross_v")],
+        [float_input("cross_k", CROSS_K), float_input("cross_v", CROSS_V)],
         "whisper_tiny_en_encoder",
     )
 
@@ -300,8 +312,8 @@ def build_decoder(weights: dict[str, np.ndarray], ids: list[int]) -> onnx.ModelP
         x = g.op("Add", [x, g.linear(att, p + "/self_attention/linear_1")])
         h = g.layer_norm(x, p + "/attention/layer_norm")
         q = g.heads(g.linear(h, p + "/attention/linear_0"), False)
-        ck = g.heads(g.op("Gather", ["cross_k", index], axis=0), True)
-        cv = g.heads(g.op("Gather", ["cross_v", index], axis=0), False)
+        ck = g.op("Gather", ["cross_k", index], axis=0)
+        cv = g.op("Gather", ["cross_v", index], axis=0)
         x = g.op("Add", [x, g.linear(g.attend(q, ck, cv, None), p + "/attention/linear_2")])
         x = g.mlp(x, p + "/ffn")
     x = g.layer_norm(x, "decoder/layer_norm")
@@ -310,14 +322,13 @@ def build_decoder(weights: dict[str, np.ndarray], ids: list[int]) -> onnx.ModelP
     for name, parts in present.items():
         g.nodes.append(helper.make_node("Concat", parts, [name], name=f"out_{name}", axis=0))
     cache = [N_LAYERS, "beams", "past", D_MODEL]
-    cross = [N_LAYERS, 1, "audio_frames", D_MODEL]
     return g.model(
         [
             float_input("tokens", ["beams", "new"]),
             float_input("self_k", cache),
             float_input("self_v", cache),
-            float_input("cross_k", cross),
-            float_input("cross_v", cross),
+            float_input("cross_k", CROSS_K),
+            float_input("cross_v", CROSS_V),
         ],
         [
             float_input("logits", ["beams", "new", len(TOKEN_TABLE)]),
