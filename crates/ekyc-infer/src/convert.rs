@@ -29,6 +29,14 @@ const SCRIPTS: &[(&str, &str)] = &[
         "convert_face_mesh.py",
         include_str!("../../../tools/models/convert_face_mesh.py"),
     ),
+    (
+        "convert_whisper.py",
+        include_str!("../../../tools/models/convert_whisper.py"),
+    ),
+    (
+        "convert_silero_vad.py",
+        include_str!("../../../tools/models/convert_silero_vad.py"),
+    ),
 ];
 
 /// Text of an embedded converter script.
@@ -126,7 +134,12 @@ mod tests {
     fn scripts_are_embedded() {
         assert_eq!(
             script_names(),
-            vec!["convert_face_recognition.py", "convert_face_mesh.py"]
+            vec![
+                "convert_face_recognition.py",
+                "convert_face_mesh.py",
+                "convert_whisper.py",
+                "convert_silero_vad.py"
+            ]
         );
         let text = script_text("convert_face_recognition.py").expect("embedded");
         assert!(text.contains("def build_model"), "not the converter");
