@@ -31,10 +31,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         table.timings
     );
     eprintln!(
-        "deformation {:.4} moire {:.3} grid {:.3}",
+        "deformation {:.4} moire {:.3} grid {:.3} border {:.3}",
         ekyc_liveness::rigidity::deformation(&table),
         ekyc_liveness::screen::screen_cues(&video.frames, &table),
-        ekyc_liveness::screen::grid_cues(&video.frames, &table)
+        ekyc_liveness::screen::grid_cues(&video.frames, &table),
+        ekyc_liveness::screen::border_cues(&video.frames, &table)
     );
     print!("{}", table.to_csv());
     Ok(())

@@ -122,6 +122,9 @@ pub struct SilentConfig {
     pub max_screen_score: f32,
     /// Pixel-grid periodicity (Laplacian autocorrelation at 2-6 px) above which it is a replay.
     pub max_grid_score: f32,
+    /// Border score (straight edges left and right of the face along its height) above which
+    /// the face is on a screen or a print.
+    pub max_border_score: f32,
     /// Combined liveness score (0..100) needed to pass.
     pub pass_score: f32,
 }
@@ -141,6 +144,7 @@ impl Default for SilentConfig {
             deformation_ref_px: 150.0,
             max_screen_score: 2.0,
             max_grid_score: 0.32,
+            max_border_score: 0.30,
             pass_score: 50.0,
         }
     }

@@ -17,6 +17,7 @@ mod config;
 mod error;
 mod events;
 mod face_stats;
+pub mod lip;
 pub mod rigidity;
 pub mod screen;
 pub mod signals;

@@ -123,3 +123,64 @@ pub fn grid_cues(frames: &[RgbImage], table: &SignalTable) -> f32 {
         .collect();
     stats::median(&values).unwrap_or(0.0)
 }
+
+fn clamp_i(v: f32, hi: u32) -> u32 {
+    (v.max(0.0) as u32).min(hi)
+}
+
+/// A frame around the face: the strongest straight vertical edges left and right of it that
+/// run along most of the face's height (a screen's or a photo's border). Returns the weaker
+/// side's share of rows with a strong, same-signed horizontal gradient in one column (0..1).
+pub fn border_score(frame: &RgbImage, face: &BBox) -> Option<f32> {
+    let (w, h) = frame.dimensions();
+    let (fw, fh) = (face.width(), face.height());
+    if fw < 16.0 || fh < 16.0 {
+        return None;
+    }
+    let y0 = clamp_i(face.y1 - 0.2 * fh, h);
+    let y1 = clamp_i(face.y2 + 0.2 * fh, h);
+    let luma = |x: u32, y: u32| chroma(frame.get_pixel(x, y)).0;
+    // Best column in [from, to): share of rows whose gradient is strong with the column's sign.
+    let side = |from: u32, to: u32| -> f32 {
+        let mut best = 0.0f32;
+        for x in from.max(1)..to.min(w - 1) {
+            let (mut pos, mut neg, mut n) = (0u32, 0u32, 0u32);
+            for y in (y0..y1).step_by(2) {
+                let g = luma(x + 1, y) - luma(x - 1, y);
+                pos += u32::from(g > 12.0);
+                neg += u32::from(g < -12.0);
+                n += 1;
+            }
+            if n > 0 {
+                best = best.max(pos.max(neg) as f32 / n as f32);
+            }
+        }
+        best
+    };
+    let left = side(
+        clamp_i(face.x1 - 1.5 * fw, w),
+        clamp_i(face.x1 - 0.05 * fw, w),
+    );
+    let right = side(
+        clamp_i(face.x2 + 0.05 * fw, w),
+        clamp_i(face.x2 + 1.5 * fw, w),
+    );
+    Some(left.min(right))
+}
+
+/// Median border score over a few face frames.
+pub fn border_cues(frames: &[RgbImage], table: &SignalTable) -> f32 {
+    let with_face: Vec<_> = table.with_face().collect();
+    let step = (with_face.len() / SAMPLED_FRAMES).max(1);
+    let values: Vec<f32> = with_face
+        .iter()
+        .step_by(step)
+        .take(SAMPLED_FRAMES)
+        .filter_map(|(f, s)| {
+            frames
+                .get(f.index)
+                .and_then(|img| border_score(img, &s.face.bbox))
+        })
+        .collect();
+    stats::median(&values).unwrap_or(0.0)
+}

@@ -93,7 +93,9 @@ pub fn score(ev: &Evidence, cfg: &SilentConfig) -> f32 {
         ev.deformation,
         ev.deformation_needed.max(cfg.min_deformation),
     );
-    let screen = margin(cfg.max_screen_score, ev.screen).min(margin(cfg.max_grid_score, ev.grid));
+    let screen = margin(cfg.max_screen_score, ev.screen)
+        .min(margin(cfg.max_grid_score, ev.grid))
+        .min(margin(cfg.max_border_score, ev.border));
     let motion = margin(ev.eye_motion, cfg.min_eye_motion)
         .max(margin(ev.mouth_motion, cfg.min_mouth_motion));
     50.0 + 50.0 * rigid.min(screen).min(motion)

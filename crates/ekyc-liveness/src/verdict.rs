@@ -68,6 +68,8 @@ pub struct Evidence {
     /// Screen moiré cue (colour) and pixel-grid periodicity (luma).
     pub screen: f32,
     pub grid: f32,
+    /// Straight borders left and right of the face (a screen's or a print's edge), 0..1.
+    pub border: f32,
 }
 
 impl Evidence {
@@ -77,6 +79,12 @@ impl Evidence {
             return Some(format!(
                 "the face shows colour moiré ({:.2}, at most {:.2}): a replayed recording",
                 self.screen, cfg.max_screen_score
+            ));
+        }
+        if self.border > cfg.max_border_score {
+            return Some(format!(
+                "the face is framed by straight borders on both sides ({:.2}, at most {:.2}): a screen or a picture held up",
+                self.border, cfg.max_border_score
             ));
         }
         (self.grid > cfg.max_grid_score).then(|| {
@@ -107,6 +115,7 @@ pub fn evidence(table: &SignalTable, frames: &[RgbImage], cfg: &LivenessConfig) 
         deformation: rigidity::deformation(table),
         screen: screen::screen_cues(frames, table),
         grid: screen::grid_cues(frames, table),
+        border: screen::border_cues(frames, table),
         ..Evidence::default()
     };
     silent::face_medians(table, &mut ev);

@@ -6,6 +6,7 @@ use ekyc_doc::MrzReader;
 use ekyc_face::FacePipeline;
 use ekyc_infer::Engine;
 use ekyc_liveness::{FaceTracker, TrackConfig};
+use ekyc_speech::{SpeechConfig, SpeechRecognizer};
 
 #[derive(Clone, Default)]
 pub struct Pipelines {
@@ -13,6 +14,8 @@ pub struct Pipelines {
     pub mrz: Option<Arc<MrzReader>>,
     /// Face tracker of the video liveness checks.
     pub tracker: Option<Arc<FaceTracker>>,
+    /// Voice and digit recognition of LIP liveness.
+    pub speech: Option<Arc<SpeechRecognizer>>,
     /// Keeps the ONNX sessions alive as long as the pipelines use them.
     engine: Option<Arc<Engine>>,
 }
@@ -28,10 +31,12 @@ impl Pipelines {
         let face = FacePipeline::from_engine(&engine)?;
         let mrz = MrzReader::from_engine(&engine)?;
         let tracker = FaceTracker::from_engine(&engine, TrackConfig::default())?;
+        let speech = SpeechRecognizer::from_engine(&engine, SpeechConfig::default())?;
         Ok(Pipelines {
             face: Some(Arc::new(face)),
             mrz: Some(Arc::new(mrz)),
             tracker: Some(Arc::new(tracker)),
+            speech: Some(Arc::new(speech)),
             engine: Some(Arc::new(engine)),
         })
     }
@@ -42,6 +47,7 @@ impl Pipelines {
             face: Some(Arc::new(face)),
             mrz: None,
             tracker: None,
+            speech: None,
             engine: None,
         }
     }

@@ -218,9 +218,13 @@ async fn run_liveness(
         return Ok(verdict::failed(call.shape, code, description));
     }
     let mode = Mode::from_challenge(&call.challenge);
-    if mode == Mode::Lip {
-        return Err(pipeline_missing("LIP (speech) liveness", &summary));
-    }
+    let speech = match (&call.challenge, app.pipelines.speech.clone()) {
+        (Challenge::Digits(code), Some(speech)) => Some((speech, code.clone())),
+        (Challenge::Digits(_), None) => {
+            return Err(pipeline_missing("LIP (speech) liveness", &summary))
+        }
+        _ => None,
+    };
     let inputs = FlowInputs {
         shape: call.shape,
         mode,
@@ -229,6 +233,7 @@ async fn run_liveness(
         best_frame_num: call.options.best_frame_num.map(usize::from).unwrap_or(0),
         pass_sim: app.config.liveness.pass_sim,
         checks: app.config.liveness_checks.clone(),
+        speech,
     };
     let started = Instant::now();
     let judged = admission

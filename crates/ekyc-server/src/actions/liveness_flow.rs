@@ -10,8 +10,10 @@ use md5::{Digest, Md5};
 use serde_json::{Map, Value};
 
 use ekyc_face::{compare, CompareError, CompareOptions, FacePipeline};
+use ekyc_liveness::lip::assess_lip;
 use ekyc_liveness::{assess, FaceTracker, LivenessConfig, Mode, Verdict};
 use ekyc_media::DecodedVideo;
+use ekyc_speech::SpeechRecognizer;
 use ekyc_types::{EkycError, ErrorCode};
 
 use super::verdict::{self, VerdictShape};
@@ -27,6 +29,8 @@ pub struct FlowInputs {
     pub best_frame_num: usize,
     pub pass_sim: f64,
     pub checks: LivenessConfig,
+    /// LIP: the recognizer and the code the user was asked to say.
+    pub speech: Option<(Arc<SpeechRecognizer>, String)>,
 }
 
 /// What the blocking part hands back: the verdict fields, and JPEGs to publish.
@@ -70,13 +74,34 @@ pub fn judge(
             )
         })?;
     let count = inputs.best_frame_num.max(1);
-    let verdict = assess(
+    let mut verdict = assess(
         &table,
         &inputs.video.frames,
         &inputs.mode,
         &inputs.checks,
         count,
     );
+    if let Some((speech, code)) = &inputs.speech {
+        let audio = inputs.video.audio_16k_mono.as_deref();
+        let (lip, report) = assess_lip(
+            &table,
+            &inputs.video.frames,
+            speech,
+            audio,
+            code,
+            &inputs.checks,
+        )
+        .map_err(|e| {
+            tracing::error!(error = %e, "speech engine failed");
+            EkycError::new(
+                ErrorCode::LivessSystemError,
+                format!("the speech engine failed: {e}"),
+            )
+        })?;
+        tracing::info!(heard = ?report.heard, voiced_dbfs = ?report.voiced_dbfs, margin = ?report.requested_margin, "LIP speech");
+        verdict.failure = lip.failure;
+        verdict.score = lip.score;
+    }
     tracing::debug!(evidence = ?verdict.evidence, score = verdict.score, "liveness evidence");
     if let Some(f) = &verdict.failure {
         return Ok(FlowResult {

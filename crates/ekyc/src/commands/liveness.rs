@@ -13,6 +13,7 @@ use ekyc_face::{compare, CompareOptions, FacePipeline, DETECTOR_MODEL, EMBEDDER_
 use ekyc_infer::{default_home, Engine, Manifest, SessionOptions};
 use ekyc_liveness::{check_video, FaceTracker, LivenessConfig, Mode, Verdict, TRACKER_MODELS};
 use ekyc_media::{decode_video, DecodedVideo, VideoOptions};
+use ekyc_speech::{SpeechConfig, SpeechRecognizer};
 use ekyc_types::params::{Challenge, LivenessType};
 
 #[derive(Args)]
@@ -42,6 +43,7 @@ pub struct LivenessArgs {
 /// The models liveness needs: tracker (detector, mesh, iris) and the face embedder.
 pub struct LivenessModels {
     pub tracker: FaceTracker,
+    pub speech: SpeechRecognizer,
     pub face: FacePipeline,
     pub config: LivenessConfig,
     _engine: Engine,
@@ -55,6 +57,7 @@ impl LivenessModels {
         };
         let mut names: Vec<&str> = TRACKER_MODELS.to_vec();
         names.push(EMBEDDER_MODEL);
+        names.extend_from_slice(ekyc_speech::MODEL_NAMES);
         names.dedup();
         let engine = Engine::load(
             &Manifest::embedded()?,
@@ -72,6 +75,7 @@ impl LivenessModels {
         debug_assert!(names.contains(&DETECTOR_MODEL));
         Ok(LivenessModels {
             tracker: FaceTracker::from_engine(&engine, config.track.clone())?,
+            speech: SpeechRecognizer::from_engine(&engine, SpeechConfig::default())?,
             face: FacePipeline::from_engine(&engine)?,
             config,
             _engine: engine,
@@ -114,7 +118,7 @@ pub fn run(args: LivenessArgs) -> anyhow::Result<()> {
     let video = decode_file(&args.video)?;
     let decode_ms = ms(started);
     let started = Instant::now();
-    let (table, verdict) = check_video(
+    let (table, mut verdict) = check_video(
         &models.tracker,
         &video.frames,
         &video.frame_times_s,
@@ -122,6 +126,23 @@ pub fn run(args: LivenessArgs) -> anyhow::Result<()> {
         &models.config,
         1,
     )?;
+    if let (Mode::Lip, Some(code)) = (&mode, args.validate.as_deref()) {
+        let audio = video.audio_16k_mono.as_deref();
+        let (lip, report) = ekyc_liveness::lip::assess_lip(
+            &table,
+            &video.frames,
+            &models.speech,
+            audio,
+            code.trim(),
+            &models.config,
+        )?;
+        eprintln!(
+            "speech: heard {:?}, voiced {:.1} s at {:?} dBFS, margin {:?}, lip motion {:.3}, {:.0} ms",
+            report.heard, report.voiced_s, report.voiced_dbfs, report.requested_margin,
+            ekyc_liveness::lip::lip_motion(&table, &report.voiced), report.timings.total_ms
+        );
+        verdict = lip;
+    }
     let liveness_ms = ms(started);
     if let Some(path) = &args.dump {
         std::fs::write(path, table.to_csv())
