@@ -38,7 +38,7 @@ struct Tally {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(dir) = args.first().map(PathBuf::from) else {
-        eprintln!("usage: eval_digits DIR [--margin M]");
+        eprintln!("usage: eval_digits DIR [--margin M] [--threads N]");
         return ExitCode::from(2);
     };
     let mut cfg = SpeechConfig::default();
@@ -51,7 +51,17 @@ fn main() -> ExitCode {
             }
         }
     }
-    match run(&dir, cfg) {
+    let threads = match args.iter().position(|a| a == "--threads") {
+        None => 1,
+        Some(i) => match args.get(i + 1).and_then(|t| t.parse().ok()) {
+            Some(t) => t,
+            None => {
+                eprintln!("--threads needs a number");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    match run(&dir, cfg, threads) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
@@ -78,9 +88,9 @@ fn read_labels(dir: &Path) -> Result<Vec<Row>, String> {
     Ok(rows)
 }
 
-fn run(dir: &Path, cfg: SpeechConfig) -> Result<(), String> {
+fn run(dir: &Path, cfg: SpeechConfig, threads: usize) -> Result<(), String> {
     let margin = cfg.code_margin;
-    let recognizer = common::recognizer(cfg)?;
+    let recognizer = common::recognizer(cfg, threads)?;
     let rows = read_labels(dir)?;
     let mut rng = rand::rngs::StdRng::seed_from_u64(8);
     let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
@@ -132,7 +142,7 @@ fn run(dir: &Path, cfg: SpeechConfig) -> Result<(), String> {
             );
         }
     }
-    print_table(&tallies, margin);
+    print_table(&tallies, margin, threads);
     Ok(())
 }
 
@@ -151,8 +161,8 @@ fn quantile(v: &mut [f32], q: f32) -> f32 {
     v[((v.len() - 1) as f32 * q).round() as usize]
 }
 
-fn print_table(tallies: &BTreeMap<String, Tally>, margin: f32) {
-    println!("margin {margin}");
+fn print_table(tallies: &BTreeMap<String, Tally>, margin: f32, threads: usize) {
+    println!("margin {margin}, {threads} thread(s) per operator");
     println!(
         "| condition | clips | exact code | requested accepted | wrong code accepted | no voice | analyse ms (median / p90) | recognise ms (median) |"
     );

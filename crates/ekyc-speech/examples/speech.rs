@@ -27,7 +27,7 @@ fn main() -> ExitCode {
 }
 
 fn run(file: PathBuf, code: &str) -> Result<(), String> {
-    let recognizer = common::recognizer(SpeechConfig::default())?;
+    let recognizer = common::recognizer(SpeechConfig::default(), 1)?;
     let audio = common::read_audio(&file)?;
     let r = recognizer
         .analyse(&audio, code)

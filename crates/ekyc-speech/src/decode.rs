@@ -218,7 +218,7 @@ fn extend(
         TokenKind::End => {
             let complete = match constraint {
                 Constraint::Free { lengths } => lengths.contains(&digits.len()),
-                Constraint::OneOf(codes) => codes.iter().any(|c| *c == digits),
+                Constraint::OneOf(codes) => codes.contains(&digits),
             };
             if !complete {
                 return None;

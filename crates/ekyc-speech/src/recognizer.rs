@@ -108,7 +108,7 @@ impl SpeechRecognizer {
         let probs = vad::window_probabilities(self.models.vad.as_ref(), &normalised)?;
         report.voiced = vad::segments(&probs, &self.cfg.segments);
         report.timings.vad_ms = ms_since(vad_started);
-        report.voiced_s = report.voiced.iter().map(|s| s.1 - s.0).sum();
+        report.voiced_s = report.voiced.iter().fold(0.0, |sum, s| sum + (s.1 - s.0));
         report.voiced_dbfs = level::spans_dbfs(&audio, &report.voiced, SAMPLE_RATE);
         report.loudest_segment_dbfs = report
             .voiced

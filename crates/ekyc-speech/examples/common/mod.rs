@@ -8,10 +8,14 @@ use ekyc_infer::{default_home, Engine, Manifest, SessionOptions};
 use ekyc_media::{decode_video, VideoOptions};
 use ekyc_speech::{SpeechConfig, SpeechRecognizer, MODEL_NAMES};
 
-pub fn recognizer(cfg: SpeechConfig) -> Result<SpeechRecognizer, String> {
+/// The recognizer with `threads` threads per operator (the server default is 1).
+pub fn recognizer(cfg: SpeechConfig, threads: usize) -> Result<SpeechRecognizer, String> {
     let manifest = Manifest::embedded().map_err(|e| e.to_string())?;
     let home = default_home().map_err(|e| e.to_string())?;
-    let engine = Engine::load(&manifest, &home, MODEL_NAMES, &SessionOptions::default())
+    let opts = SessionOptions {
+        intra_threads: threads,
+    };
+    let engine = Engine::load(&manifest, &home, MODEL_NAMES, &opts)
         .map_err(|e| format!("{e} (run `ekyc models fetch`)"))?;
     SpeechRecognizer::from_engine(&engine, cfg).map_err(|e| e.to_string())
 }
