@@ -65,11 +65,14 @@ pub fn assess_lip(
 ) -> Result<(Verdict, SpeechReport), SpeechError> {
     let mut verdict = assess(table, frames, &Mode::Lip, cfg, 1);
     let report = speech.analyse(audio.unwrap_or(&[]), code)?;
-    let size_problem = verdict
-        .failure
-        .as_ref()
-        .is_some_and(|f| f.code == ErrorCode::LipSizeError);
-    if !size_problem {
+    // A clip of the wrong length or too small to see lips fails before its audio is judged.
+    let clip_problem = verdict.failure.as_ref().is_some_and(|f| {
+        matches!(
+            f.code,
+            ErrorCode::LipSizeError | ErrorCode::LipVideoQuaility
+        )
+    });
+    if !clip_problem {
         if let Some(f) = speech_failure(&report, code) {
             verdict.failure = Some(f);
         }

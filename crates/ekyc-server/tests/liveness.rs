@@ -221,3 +221,54 @@ async fn video_liveness_compare_serves_the_best_frame_by_url() {
     let r = srv.call("VideoLivenessCompare", FACEID, &wrong).await;
     assert_eq!(error_code(&r), "InvalidParameterValue", "{r}");
 }
+
+#[tokio::test]
+async fn lip_clips_get_their_codes() {
+    let Some(pipelines) = common::real_pipelines() else {
+        return;
+    };
+    let Some(talk) = clip("live_d20_talk.mp4") else {
+        return;
+    };
+    let photo = still_of(&talk, 1.0);
+    let srv = common::spawn_with(|_| {}, pipelines).await;
+    let cases = [
+        ("lip_d20_george_0578.mp4", "0578", "Success"),
+        (
+            "lip_d20_george_0578.mp4",
+            "3801",
+            "FailedOperation.LipVoiceRecognize",
+        ),
+        (
+            "lip_d20_lowvoice_3554.mp4",
+            "3554",
+            "FailedOperation.LipVoiceLow",
+        ),
+        (
+            "lip_d20_silent_audio.mp4",
+            "9767",
+            "FailedOperation.LipVoiceDetect",
+        ),
+        (
+            "lip_d20_no_audio_stream.mp4",
+            "1723",
+            "FailedOperation.LipVoiceDetect",
+        ),
+        (
+            "lip_d19_mouth_closed_6739.mp4",
+            "6739",
+            "FailedOperation.LipMoveSmall",
+        ),
+        ("bad_short_0.5s.mp4", "7790", "FailedOperation.LipSizeError"),
+        ("bad_64x48.mp4", "1234", "FailedOperation.LipVideoQuaility"),
+    ];
+    for (file, code, expected) in cases {
+        let Some(video) = clip(file) else { return };
+        let body = json!({"LivenessType": "LIP", "ValidateData": code, "ImageBase64": b64(&photo), "VideoBase64": b64(&video)});
+        let r = srv.call("LivenessCompare", FACEID, &body).await;
+        assert_eq!(r["Result"], expected, "{file} {code}: {r}");
+        if expected == "Success" {
+            assert!(r["Sim"].as_f64().unwrap() >= 70.0, "{r}");
+        }
+    }
+}
