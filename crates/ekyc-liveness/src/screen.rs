@@ -157,6 +157,26 @@ pub fn border_score(frame: &RgbImage, face: &BBox) -> Option<f32> {
         }
         best
     };
+    // Letterbox/pillarbox bars added by an app are flat from the edge to the picture: their edge
+    // is not a frame held in front of the camera.
+    let flat = |x0: u32, x1: u32| -> bool {
+        let mut seen: Option<f32> = None;
+        for y in (y0..y1).step_by(4) {
+            for x in (x0..x1).step_by(4) {
+                let v = luma(x, y);
+                match seen {
+                    None => seen = Some(v),
+                    Some(first) if (v - first).abs() > 6.0 => return false,
+                    _ => {}
+                }
+            }
+        }
+        true
+    };
+    let bars = flat(0, clamp_i(face.x1 - 0.6 * fw, w)) && flat(clamp_i(face.x2 + 0.6 * fw, w), w);
+    if bars {
+        return Some(0.0);
+    }
     let left = side(
         clamp_i(face.x1 - 1.5 * fw, w),
         clamp_i(face.x1 - 0.05 * fw, w),
