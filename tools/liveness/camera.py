@@ -123,7 +123,7 @@ def fit_frame(frame, size, zoom=1.0, center=None):
     sw, sh = ow / s, oh / s
     x0, y0 = cx - sw / 2, cy - sh / 2
     img = Image.fromarray(frame)
-    return np.asarray(img.transform(size, Image.EXTENT, (x0, y0, x0 + sw, y0 + sh), Image.BICUBIC))
+    return np.asarray(img.transform(size, Image.EXTENT, (x0, y0, x0 + sw, y0 + sh), Image.BILINEAR))
 
 
 class Canvas:

@@ -132,8 +132,8 @@ def _lighting(pl):
                 what = f"too dark: gain x{params['gain']:.2f}, amplified sensor noise"
                 act, sil = F + "ActionLightDark", F + "SilentFaceQualityFail"
             else:
-                params = {"light": "over", "gain": float(pl.rng.uniform(2.3, 3.0)),
-                          "offset": float(pl.rng.uniform(60, 100))}
+                params = {"light": "over", "gain": float(pl.rng.uniform(1.9, 2.7)),
+                          "offset": float(pl.rng.uniform(50, 90))}
                 what = f"overexposed: gain x{params['gain']:.1f} +{params['offset']:.0f}, face blown out"
                 act, sil = F + "ActionLightStrong", F + "SilentFaceQualityFail"
             params.update(clip=clip, size=(640, 480))

@@ -102,10 +102,13 @@ class Screen:
         self.bezel = int(rng.uniform(0.04, 0.08) * sw * 3)
         self.glare_pos = (rng.uniform(0.2, 0.8), rng.uniform(0.1, 0.6))
         self.glare_strength = rng.uniform(0.12, 0.35)
-        sub = np.zeros((3, 3, 3), np.float32)
-        for k in range(3):  # stripe k carries channel k; the bottom row is the gap between pixel rows
-            sub[:2, k, k] = 1.0
-        sub[2] *= 0.25
+        # stripe k carries channel k (others leak in through the camera's lens blur); the bottom row
+        # is the dark gap between pixel rows. Mean transmission ~0.55, made up by the panel's brightness.
+        sub = np.full((3, 3, 3), 0.5, np.float32)
+        for k in range(3):
+            sub[:, k, k] = 1.0
+        sub[2] *= 0.6
+        self.brightness = rng.uniform(1.5, 1.8)
         self.sub = np.tile(sub, (sh, sw, 1))
         gx, gy = self.glare_pos
         # a window/lamp reflected in the glass: fixed on the screen, so it moves with the device
@@ -136,7 +139,7 @@ class Screen:
         c = gray + (canvas - gray) * self.gamut
         c = self.black + (1 - self.black) * np.clip(0.5 + (c - 0.5) * self.contrast, 0, 1)
         band = 1 - self.band_amp * (0.5 + 0.5 * np.sin(2 * np.pi * (self.rows - i * self.band_speed / 100)))
-        c = c * self.tint * band[:, None, None] * 255
+        c = c * self.tint * band[:, None, None] * (255 * self.brightness)
         big = np.repeat(np.repeat(c, 3, axis=0), 3, axis=1)
         big *= self.sub
         big += self.sub_glare
