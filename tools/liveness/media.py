@@ -42,7 +42,9 @@ class Writer:
         if audio:
             cmd += ["-i", audio]
         cmd += ["-map", "0:v"] + (["-map", "1:a", "-c:a", "aac", "-b:a", "64k", "-shortest"] if audio else [])
-        cmd += ["-c:v", "libx264", "-preset", preset, "-crf", str(crf), "-pix_fmt", "yuv420p",
+        # CRF for quality, capped at 3 Mbit/s so a 7 s clip stays under ~3 MB even with heavy noise
+        cmd += ["-c:v", "libx264", "-preset", preset, "-crf", str(crf), "-maxrate", "3000k", "-bufsize", "6000k",
+                "-pix_fmt", "yuv420p",
                 "-threads", "1", "-movflags", "+faststart", "-map_metadata", "-1",
                 "-fflags", "+bitexact", "-flags:v", "+bitexact", path]
         self.size = (w, h)
