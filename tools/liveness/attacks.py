@@ -87,7 +87,7 @@ def replay_attack(job, out, rng):
                          scale=rng.uniform(0.01, 0.03), tilt=rng.uniform(0.02, 0.06))
     hand = rng.random() < 0.5 and p["device"] == "phone"
     # the filming lens softens the subpixel grid a little: moire stays visible without hiding the face
-    lens = ImageFilter.BoxBlur(rng.uniform(0.8, 1.6))
+    lens = ImageFilter.BoxBlur(rng.uniform(0.3, 0.9))
     fin = camera.Finish(rng, n, fps, size, noise=rng.uniform(2, 5), blur=rng.uniform(0.0, 0.6),
                         jpeg=rng.choice([None, 85]), drift=rng.uniform(0.03, 0.08))
     wr = media.Writer(out, size, fps, crf=int(rng.integers(20, 27)))
