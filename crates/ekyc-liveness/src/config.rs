@@ -89,8 +89,8 @@ impl Default for ActionConfig {
         ActionConfig {
             blink_ratio: 0.70,
             mouth_rise: 0.15,
-            nod_degrees: 10.0,
-            shake_degrees: 12.0,
+            nod_degrees: 8.0,
+            shake_degrees: 7.0,
             min_deformation: 0.028,
         }
     }
@@ -144,7 +144,7 @@ impl Default for SilentConfig {
             deformation_ref_px: 150.0,
             max_screen_score: 2.0,
             max_grid_score: 0.32,
-            max_border_score: 0.30,
+            max_border_score: 0.50,
             pass_score: 50.0,
         }
     }

@@ -19,8 +19,10 @@ pub fn multi_face_share(table: &SignalTable, cfg: &SilentConfig) -> f32 {
     )
 }
 
-/// Faces darker than this carry no mask evidence (same floor as the lighting checks).
+/// Faces darker or brighter than this (or partly blown out) are flat everywhere: no evidence
+/// of a mask (same limits as the lighting checks).
 const MASK_MIN_LUMA: f32 = 45.0;
+const MASK_MAX_LUMA: f32 = 225.0;
 
 /// Share of face frames whose lower face looks covered.
 pub fn mask_share(table: &SignalTable, cfg: &SilentConfig) -> f32 {
@@ -28,7 +30,9 @@ pub fn mask_share(table: &SignalTable, cfg: &SilentConfig) -> f32 {
         table
             .with_face()
             // A dark face is flat everywhere: no evidence of a mask.
-            .filter(|(_, s)| s.face_luma >= MASK_MIN_LUMA)
+            .filter(|(_, s)| {
+                (MASK_MIN_LUMA..=MASK_MAX_LUMA).contains(&s.face_luma) && s.face_blown < 0.1
+            })
             .map(|(_, s)| s.lower_nonskin > cfg.mask_nonskin || s.lower_flat > cfg.mask_flat),
     )
 }
