@@ -119,6 +119,12 @@ def capture(doc, rng, params, hooks=None):
     m = np.asarray(mask, dtype=np.float32)[..., None] / 255.0
     img = np.asarray(warped, dtype=np.float32) * m + scene_bg * (1 - m)
     img = lighting(img, rng, params.get("light", 0.0 if scan else rng.uniform(0.2, 1.0)))
+    if not scan:
+        # Auto-exposure: the camera meters the scene so the document's paper lands at
+        # 190..240, not clipped (highlights added in the scene can still clip).
+        inside = m[..., 0] > 0.5
+        bright = np.percentile(img[inside].mean(-1), 90) if inside.any() else 230.0
+        img = img * (rng.uniform(190, 240) / max(bright, 1.0))
     if "scene" in hooks:
         img = hooks["scene"](img, corners)
     img = np.clip(img, 0, 255)

@@ -35,8 +35,15 @@ pub fn detect(v: &View) -> Detection {
     let mut tiles = Vec::with_capacity(tw * th);
     for ty in 0..th {
         for tx in 0..tw {
+            let (cx, cy) = (v.card.x0 + tx * TILE + TILE / 2, v.card.y0 + ty * TILE + TILE / 2);
+            if !v.on_card(cx.min(v.y.w - 1), cy.min(v.y.h - 1)) {
+                continue;
+            }
             tiles.push(tile_sums(&grey, &blur_h, &blur_v, tx * TILE, ty * TILE));
         }
+    }
+    if tiles.is_empty() {
+        return Detection::new(CardAlarm::Blurry, 0.0).with("too_small", 1.0);
     }
     tiles.sort_by(|a, b| b.variation.total_cmp(&a.variation));
     let keep = ((tiles.len() as f32 * TOP_SHARE).ceil() as usize).max(1);

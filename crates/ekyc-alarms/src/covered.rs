@@ -42,7 +42,11 @@ pub fn detect(v: &View) -> Detection {
             .iter()
             .filter(|&&i| {
                 let (x, y) = (i % w, i / w);
-                x >= card.x0 && x < card.x1 && y >= card.y0 && y < card.y1
+                x >= card.x0
+                    && x < card.x1
+                    && y >= card.y0
+                    && y < card.y1
+                    && v.on_card((x * f).min(v.y.w - 1), (y * f).min(v.y.h - 1))
             })
             .count() as f32
             / card_area;

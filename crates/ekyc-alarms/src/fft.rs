@@ -17,12 +17,16 @@ pub fn fft(re: &mut [f32], im: &mut [f32]) {
             im.swap(i, j);
         }
     }
+    // Twiddles of the full length; a stage of length `len` uses every (n / len)-th one.
+    let twiddles: Vec<(f32, f32)> = (0..n / 2)
+        .map(|k| (-2.0 * std::f32::consts::PI * k as f32 / n as f32).sin_cos())
+        .collect();
     let mut len = 2;
     while len <= n {
-        let ang = -2.0 * std::f32::consts::PI / len as f32;
+        let stride = n / len;
         for start in (0..n).step_by(len) {
             for k in 0..len / 2 {
-                let (s, c) = (ang * k as f32).sin_cos();
+                let (s, c) = twiddles[k * stride];
                 let (a, b) = (start + k, start + k + len / 2);
                 let (tr, ti) = (re[b] * c - im[b] * s, re[b] * s + im[b] * c);
                 re[b] = re[a] - tr;

@@ -1,9 +1,10 @@
 //! Tampered (-9104): a pasted portrait or a re-typed field carries a different noise history
 //! from the photo around it — usually much smoother (a digital patch, a downscaled picture).
-//! The noise of each block is estimated from the residual of Immerkaer's 3×3 kernel (its
-//! median absolute value, so text edges do not count) and compared with the median of its
-//! neighbourhood; a compact group of blocks far smoother than noisy surroundings is the alarm.
-//! Clipped white or black blocks carry no noise and are skipped.
+//! The noise of each block is estimated from the residual of Immerkaer's 3×3 kernel on its flat
+//! pixels only (low gradient after a 3×3 average, so print texture and text edges do not
+//! count; median absolute value) and compared with the median of its neighbourhood; a compact
+//! group of blocks far smoother than noisy surroundings is the alarm. Clipped white or black
+//! blocks, and blocks with too few flat pixels, carry no estimate.
 
 use ekyc_types::CardAlarm;
 
@@ -19,15 +20,20 @@ const SMOOTHER: f32 = 0.7;
 const MIN_REF_SIGMA: f32 = 0.8;
 /// Smallest suspicious group, in blocks.
 const MIN_GROUP: usize = 3;
+/// A pixel is flat when the 3×3-averaged gradient (|gx| + |gy|) stays under this.
+const FLAT_GRADIENT: f32 = 12.0;
+/// Share of a block's pixels that must be flat for its estimate to count.
+const MIN_FLAT_SHARE: f32 = 0.3;
 
 pub fn detect(v: &View) -> Detection {
     let grey = v.y.crop(v.card);
+    let smooth = grey.box_blur_h(1).transposed().box_blur_h(1).transposed();
     let block = if grey.w >= 480 { 16 } else { 8 };
     let (bw, bh) = (grey.w / block, grey.h / block);
     if bw < 4 || bh < 4 {
         return Detection::new(CardAlarm::Tampered, 0.0).with("too_small", 1.0);
     }
-    let sigma = block_noise(&grey, block, bw, bh);
+    let sigma = block_noise(v, &grey, &smooth, block, (bw, bh));
     let log: Vec<Option<f32>> = sigma.iter().map(|s| s.map(|s| (s + 0.3).ln())).collect();
     let mut diff = vec![0.0f32; bw * bh];
     let mut suspicious = vec![false; bw * bh];
@@ -75,7 +81,13 @@ pub fn detect(v: &View) -> Detection {
 }
 
 /// Noise σ per block from the median |residual|, `None` for clipped blocks.
-fn block_noise(grey: &Plane, block: usize, bw: usize, bh: usize) -> Vec<Option<f32>> {
+fn block_noise(
+    v: &View,
+    grey: &Plane,
+    smooth: &Plane,
+    block: usize,
+    (bw, bh): (usize, usize),
+) -> Vec<Option<f32>> {
     let mut out = Vec::with_capacity(bw * bh);
     let mut res = Vec::with_capacity(block * block);
     // |N * I| has σ = 6 σ_noise for Gaussian noise; median |x| = 0.6745 σ.
@@ -90,6 +102,11 @@ fn block_noise(grey: &Plane, block: usize, bw: usize, bh: usize) -> Vec<Option<f
                     if x == 0 || y == 0 || x + 1 >= grey.w || y + 1 >= grey.h {
                         continue;
                     }
+                    let gradient = (smooth.at(x + 1, y) - smooth.at(x - 1, y)).abs()
+                        + (smooth.at(x, y + 1) - smooth.at(x, y - 1)).abs();
+                    if gradient >= FLAT_GRADIENT {
+                        continue;
+                    }
                     let p = |dx: isize, dy: isize| {
                         grey.at((x as isize + dx) as usize, (y as isize + dy) as usize)
                     };
@@ -102,7 +119,13 @@ fn block_noise(grey: &Plane, block: usize, bw: usize, bh: usize) -> Vec<Option<f
                 }
             }
             mean /= (block * block) as f32;
-            if !(12.0..=243.0).contains(&mean) || res.len() < 8 {
+            let (cx, cy) = (v.card.x0 + bx * block + block / 2, v.card.y0 + by * block + block / 2);
+            if !v.on_card(cx.min(v.y.w - 1), cy.min(v.y.h - 1)) {
+                out.push(None);
+                continue;
+            }
+            let flat_enough = res.len() as f32 >= MIN_FLAT_SHARE * (block * block) as f32;
+            if !(12.0..=243.0).contains(&mean) || !flat_enough {
                 out.push(None);
             } else {
                 out.push(Some(quantile(&mut res, 0.5) * norm));

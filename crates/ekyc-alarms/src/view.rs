@@ -65,13 +65,19 @@ pub fn card_quad_from_mrz(m: &MrzHint) -> [(f32, f32); 4] {
     ]
 }
 
-/// Share of the quadrilateral lying outside a `w` × `h` image (sampled on a 24×24 grid).
+/// Inner part of the predicted card whose absence counts: the outer 8 % on each side may be
+/// cropped away (tight scans, and the page estimate from the MRZ is not exact).
+const INNER: (f32, f32) = (0.08, 0.92);
+
+/// Share of the quadrilateral's inner part ([`INNER`]) lying outside a `w` × `h` image
+/// (sampled on a 24×24 grid).
 pub fn outside_share(q: &[(f32, f32); 4], w: f32, h: f32) -> f32 {
     const N: usize = 24;
     let mut outside = 0;
+    let at = |i: usize| INNER.0 + (INNER.1 - INNER.0) * (i as f32 + 0.5) / N as f32;
     for i in 0..N {
         for j in 0..N {
-            let (s, t) = ((i as f32 + 0.5) / N as f32, (j as f32 + 0.5) / N as f32);
+            let (s, t) = (at(i), at(j));
             // Bilinear point in the quad (TL, TR, BR, BL).
             let top = lerp(q[0], q[1], s);
             let bottom = lerp(q[3], q[2], s);
@@ -107,6 +113,9 @@ pub struct View<'a> {
     pub outside: f32,
     /// Where the region came from: "card", "mrz" or "image".
     pub region_source: &'static str,
+    /// Working pixels inside the card (the predicted quadrilateral, not just its bounding
+    /// box); all true without a hint.
+    pub inside: Vec<bool>,
 }
 
 impl<'a> View<'a> {
@@ -124,8 +133,18 @@ impl<'a> View<'a> {
         for i in 0..y.data.len() {
             y.data[i] = 0.299 * r.data[i] + 0.587 * g.data[i] + 0.114 * b.data[i];
         }
-        let (card_full, outside, region_source) = card_region(hints, fw, fh);
+        let (card_full, outside, region_source, quad) = card_region(hints, fw, fh);
         let card = card_full.scaled_down(factor, r.w, r.h);
+        let inside = match quad {
+            Some(q) => {
+                let f = factor as f32;
+                let q = q.map(|p| (p.0 / f, p.1 / f));
+                (0..r.w * r.h)
+                    .map(|i| in_quad(&q, (i % r.w) as f32 + 0.5, (i / r.w) as f32 + 0.5))
+                    .collect()
+            }
+            None => vec![true; r.w * r.h],
+        };
         View {
             full,
             r,
@@ -137,11 +156,36 @@ impl<'a> View<'a> {
             card_full,
             outside,
             region_source,
+            inside,
         }
+    }
+
+    /// Whether working pixel (x, y) lies on the card.
+    #[inline]
+    pub fn on_card(&self, x: usize, y: usize) -> bool {
+        self.inside[y * self.y.w + x]
     }
 }
 
-fn card_region(hints: &CardHints, w: usize, h: usize) -> (Rect, f32, &'static str) {
+/// Point in a convex quadrilateral (either winding).
+fn in_quad(q: &[(f32, f32); 4], x: f32, y: f32) -> bool {
+    let mut sign = 0.0f32;
+    for i in 0..4 {
+        let (a, b) = (q[i], q[(i + 1) % 4]);
+        let cross = (b.0 - a.0) * (y - a.1) - (b.1 - a.1) * (x - a.0);
+        if cross != 0.0 {
+            if sign != 0.0 && cross.signum() != sign {
+                return false;
+            }
+            sign = cross.signum();
+        }
+    }
+    true
+}
+
+type Quad = [(f32, f32); 4];
+
+fn card_region(hints: &CardHints, w: usize, h: usize) -> (Rect, f32, &'static str, Option<Quad>) {
     let whole = Rect {
         x0: 0,
         y0: 0,
@@ -158,7 +202,7 @@ fn card_region(hints: &CardHints, w: usize, h: usize) -> (Rect, f32, &'static st
     };
     if let Some(r) = hints.card.filter(|b| b.iter().all(|v| v.is_finite())) {
         if let Some(rect) = clamp_box(r) {
-            return (rect, 0.0, "card");
+            return (rect, 0.0, "card", None);
         }
     }
     if let Some(m) = hints.mrz {
@@ -169,11 +213,11 @@ fn card_region(hints: &CardHints, w: usize, h: usize) -> (Rect, f32, &'static st
             let min = |a: [f32; 4]| a.iter().copied().fold(f32::MAX, f32::min);
             let max = |a: [f32; 4]| a.iter().copied().fold(f32::MIN, f32::max);
             if let Some(rect) = clamp_box([min(xs), min(ys), max(xs), max(ys)]) {
-                return (rect, outside_share(&q, w as f32, h as f32), "mrz");
+                return (rect, outside_share(&q, w as f32, h as f32), "mrz", Some(q));
             }
         }
     }
-    (whole, 0.0, "image")
+    (whole, 0.0, "image", None)
 }
 
 #[cfg(test)]

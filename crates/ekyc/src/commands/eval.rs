@@ -2,6 +2,7 @@
 
 use clap::Subcommand;
 
+use crate::commands::eval_alarms::{self, EvalAlarmsArgs};
 use crate::commands::eval_documents::{self, EvalDocumentsArgs};
 use crate::commands::eval_faces::{self, EvalFacesArgs};
 
@@ -12,11 +13,15 @@ pub enum EvalCommand {
     /// MRZ reading on DIR/labels.csv (file,doc_type,mrz,...): exact MRZ, per line and field,
     /// check-digit validity, rejects, false "valid", ms per image.
     Documents(EvalDocumentsArgs),
+    /// Document fraud alarms on DIR/labels.csv (file,attack): per-alarm TPR, FPR on clean and
+    /// on other attacks at each level, ROC points, confusion, ms per image.
+    Alarms(EvalAlarmsArgs),
 }
 
 pub fn run(cmd: EvalCommand) -> anyhow::Result<()> {
     match cmd {
         EvalCommand::Faces(args) => eval_faces::run(args),
         EvalCommand::Documents(args) => eval_documents::run(&args),
+        EvalCommand::Alarms(args) => eval_alarms::run(&args),
     }
 }

@@ -5,6 +5,7 @@ pub mod bench_faces;
 pub mod bench_ocr;
 pub mod compare;
 pub mod eval;
+pub mod eval_alarms;
 pub mod eval_documents;
 pub mod eval_faces;
 pub mod faces;
