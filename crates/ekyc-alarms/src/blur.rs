@@ -35,7 +35,10 @@ pub fn detect(v: &View) -> Detection {
     let mut tiles = Vec::with_capacity(tw * th);
     for ty in 0..th {
         for tx in 0..tw {
-            let (cx, cy) = (v.card.x0 + tx * TILE + TILE / 2, v.card.y0 + ty * TILE + TILE / 2);
+            let (cx, cy) = (
+                v.card.x0 + tx * TILE + TILE / 2,
+                v.card.y0 + ty * TILE + TILE / 2,
+            );
             if !v.on_card(cx.min(v.y.w - 1), cy.min(v.y.h - 1)) {
                 continue;
             }
@@ -56,8 +59,8 @@ pub fn detect(v: &View) -> Detection {
     }
     let blur_of = |f: f32, lost: f32| if f > 0.0 { (f - lost) / f } else { 1.0 };
     let (bh, bv) = (blur_of(fh, vh), blur_of(fv, vv));
-    let mean_variation = tiles[..keep].iter().map(|t| t.variation).sum::<f32>()
-        / (keep * TILE * TILE * 2) as f32;
+    let mean_variation =
+        tiles[..keep].iter().map(|t| t.variation).sum::<f32>() / (keep * TILE * TILE * 2) as f32;
     Detection::new(CardAlarm::Blurry, bh.max(bv))
         .with("blur_h", bh)
         .with("blur_v", bv)

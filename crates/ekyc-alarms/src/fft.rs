@@ -53,7 +53,10 @@ pub fn power_spectrum(tile: &[f32], n: usize) -> Vec<f32> {
         .collect();
     let mut im = vec![0.0; n * n];
     for row in 0..n {
-        fft(&mut re[row * n..(row + 1) * n], &mut im[row * n..(row + 1) * n]);
+        fft(
+            &mut re[row * n..(row + 1) * n],
+            &mut im[row * n..(row + 1) * n],
+        );
     }
     let (mut cr, mut ci) = (vec![0.0; n], vec![0.0; n]);
     for col in 0..n {

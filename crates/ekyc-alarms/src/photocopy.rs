@@ -22,7 +22,10 @@ pub fn detect(v: &View) -> Detection {
     let mut chroma = Vec::with_capacity(c.area());
     for y in c.y0..c.y1 {
         for x in c.x0..c.x1 {
-            let (wx, wy) = ((x * f + f / 2).min(v.y.w - 1), (y * f + f / 2).min(v.y.h - 1));
+            let (wx, wy) = (
+                (x * f + f / 2).min(v.y.w - 1),
+                (y * f + f / 2).min(v.y.h - 1),
+            );
             if !v.on_card(wx, wy) {
                 continue;
             }

@@ -82,7 +82,13 @@ fn peak_ratio(power: &[f32], n: usize) -> (f32, f32) {
     let half = n / 2;
     let grid = n / 8;
     let mut rings: Vec<Vec<f32>> = vec![Vec::new(); half + 1];
-    let freq = |k: usize| if k <= half { k as isize } else { k as isize - n as isize };
+    let freq = |k: usize| {
+        if k <= half {
+            k as isize
+        } else {
+            k as isize - n as isize
+        }
+    };
     let on_jpeg_grid = |f: isize| {
         let m = f.rem_euclid(grid as isize);
         m <= 1 || m >= grid as isize - 1

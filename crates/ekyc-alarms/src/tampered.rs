@@ -119,7 +119,10 @@ fn block_noise(
                 }
             }
             mean /= (block * block) as f32;
-            let (cx, cy) = (v.card.x0 + bx * block + block / 2, v.card.y0 + by * block + block / 2);
+            let (cx, cy) = (
+                v.card.x0 + bx * block + block / 2,
+                v.card.y0 + by * block + block / 2,
+            );
             if !v.on_card(cx.min(v.y.w - 1), cy.min(v.y.h - 1)) {
                 out.push(None);
                 continue;

@@ -124,8 +124,8 @@ impl<'a> View<'a> {
         let factor = fw.max(fh).div_ceil(WORK_MAX_SIDE).max(1);
         let mut planes = [Plane::new(fw, fh), Plane::new(fw, fh), Plane::new(fw, fh)];
         for (i, px) in full.pixels().enumerate() {
-            for c in 0..3 {
-                planes[c].data[i] = px.0[c] as f32;
+            for (plane, v) in planes.iter_mut().zip(px.0) {
+                plane.data[i] = v as f32;
             }
         }
         let [r, g, b] = planes.map(|p| p.downscale(factor));
@@ -227,7 +227,12 @@ mod tests {
     fn hint(chars: usize) -> MrzHint {
         // A level band 100..900 px wide at y 600..650.
         MrzHint {
-            corners: [(100.0, 600.0), (900.0, 600.0), (900.0, 650.0), (100.0, 650.0)],
+            corners: [
+                (100.0, 600.0),
+                (900.0, 600.0),
+                (900.0, 650.0),
+                (100.0, 650.0),
+            ],
             lines: 2,
             chars,
         }

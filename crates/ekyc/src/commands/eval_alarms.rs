@@ -249,7 +249,10 @@ fn next_up(x: f32) -> f32 {
 }
 
 /// Rows: true label; columns: how often each alarm was raised (balanced level).
-fn confusion<'a>(rows: &[Row], config: &AlarmConfig) -> BTreeMap<&'a str, BTreeMap<&'a str, usize>> {
+fn confusion<'a>(
+    rows: &[Row],
+    config: &AlarmConfig,
+) -> BTreeMap<&'a str, BTreeMap<&'a str, usize>> {
     let mut out: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
     for row in rows.iter().filter(|r| r.error.is_none()) {
         let label = row.attack.map_or("clean", |a| a.name());
@@ -270,7 +273,10 @@ fn timing(rows: &[Row]) -> BTreeMap<&'static str, f64> {
     let pick = |f: fn(&Row) -> f64| {
         let mut v: Vec<f64> = rows.iter().filter(|r| r.error.is_none()).map(f).collect();
         v.sort_by(f64::total_cmp);
-        let q = |p: f64| v.get(((v.len() as f64 - 1.0) * p).round() as usize).copied();
+        let q = |p: f64| {
+            v.get(((v.len() as f64 - 1.0) * p).round() as usize)
+                .copied()
+        };
         (q(0.5).unwrap_or(0.0), q(0.95).unwrap_or(0.0))
     };
     let (a50, a95) = pick(|r| r.alarm_ms);
@@ -306,9 +312,7 @@ fn print_tables(
     );
     for level in Level::ALL {
         println!("\nlevel {level}");
-        println!(
-            "| alarm | code | TPR | FPR clean | FPR other attacks |\n|---|---|---|---|---|"
-        );
+        println!("| alarm | code | TPR | FPR clean | FPR other attacks |\n|---|---|---|---|---|");
         for alarm in ALARMS {
             let r = levels[level.as_str()][alarm.name()];
             println!(
@@ -382,7 +386,9 @@ fn split_csv(line: &str) -> Vec<String> {
         match c {
             '"' if quoted && chars.peek() == Some(&'"') => {
                 chars.next();
-                cells.last_mut().map(|s| s.push('"'));
+                if let Some(s) = cells.last_mut() {
+                    s.push('"');
+                }
             }
             '"' => quoted = !quoted,
             ',' if !quoted => cells.push(String::new()),
