@@ -35,29 +35,31 @@ impl Level {
     /// useful TPR, balanced where FPR on clean ≤ 5 %, strict trading FPR up to ~10 % for TPR.
     pub fn thresholds(self) -> Thresholds {
         match self {
+            // Points of `ekyc eval alarms` on the tune split (200 images, 50 clean); FPR on
+            // clean there: strict ≤ ~8 %, balanced ≤ ~4 %, lenient ~0–2 %.
             Level::Strict => Thresholds {
-                covered: 0.03,
-                photocopy: 0.80,
-                recapture: 2.2,
-                tampered: 1.0,
-                reflective: 0.004,
-                blurry: 0.50,
+                covered: 0.013,
+                photocopy: 0.63,
+                recapture: 7.06,
+                tampered: 9.9,
+                reflective: 0.003,
+                blurry: 0.31,
             },
             Level::Balanced => Thresholds {
-                covered: 0.05,
-                photocopy: 0.90,
-                recapture: 2.6,
-                tampered: 2.0,
-                reflective: 0.008,
-                blurry: 0.55,
+                covered: 0.063,
+                photocopy: 0.705,
+                recapture: 7.71,
+                tampered: 12.7,
+                reflective: 0.0045,
+                blurry: 0.352,
             },
             Level::Lenient => Thresholds {
-                covered: 0.08,
-                photocopy: 0.97,
-                recapture: 3.0,
-                tampered: 4.0,
-                reflective: 0.015,
-                blurry: 0.60,
+                covered: 0.1,
+                photocopy: 0.72,
+                recapture: 8.2,
+                tampered: 16.3,
+                reflective: 0.01,
+                blurry: 0.42,
             },
         }
     }

@@ -10,7 +10,7 @@ use crate::plane::{components, quantile};
 use crate::view::View;
 
 /// Every channel at least this bright (of 255): the sensor is clipping or nearly.
-const NEAR_CLIP: f32 = 235.0;
+const NEAR_CLIP: f32 = 245.0;
 /// A highlight stands this far above the card's median brightness.
 const ABOVE_PAPER: f32 = 20.0;
 /// Blobs smaller than this share of the card are specks, not reflections.
@@ -27,7 +27,8 @@ pub fn detect(v: &View) -> Detection {
             }
         }
     }
-    let paper = quantile(&mut luma, 0.5);
+    // A low quantile: a large reflection must not raise the paper level it is compared with.
+    let paper = quantile(&mut luma, 0.3);
     let level = (paper + ABOVE_PAPER).max(NEAR_CLIP);
     let mut mask = vec![false; w * h];
     for y in 0..h {

@@ -114,7 +114,7 @@ pub struct View<'a> {
     /// Where the region came from: "card", "mrz" or "image".
     pub region_source: &'static str,
     /// Working pixels inside the card (the predicted quadrilateral, not just its bounding
-    /// box); all true without a hint.
+    /// box); the central 60 % per side without a hint.
     pub inside: Vec<bool>,
 }
 
@@ -143,7 +143,17 @@ impl<'a> View<'a> {
                     .map(|i| in_quad(&q, (i % r.w) as f32 + 0.5, (i / r.w) as f32 + 0.5))
                     .collect()
             }
-            None => vec![true; r.w * r.h],
+            // No hint: a photographed card sits around the centre; its inner 60 % (per side)
+            // is card in nearly every framing, the rest may be table.
+            None => {
+                let (w, h) = (r.w as f32, r.h as f32);
+                (0..r.w * r.h)
+                    .map(|i| {
+                        let (x, y) = ((i % r.w) as f32 / w, (i / r.w) as f32 / h);
+                        (0.2..0.8).contains(&x) && (0.2..0.8).contains(&y)
+                    })
+                    .collect()
+            }
         };
         View {
             full,

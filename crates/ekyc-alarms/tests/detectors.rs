@@ -200,9 +200,9 @@ fn covered_detector() {
     let clean = card(6);
     let mut fingered = clean.clone();
     // A finger from the bottom edge: smooth skin, darker at its sides.
-    for y in 230..H {
-        for x in 400..470 {
-            let d = ((x as f32 - 435.0) / 35.0).abs();
+    for y in 150..H {
+        for x in 350..460 {
+            let d = ((x as f32 - 405.0) / 55.0).abs();
             let shade = 1.0 - 0.3 * d * d;
             let c = [
                 (225.0 * shade) as u8,
