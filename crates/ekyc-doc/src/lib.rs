@@ -33,5 +33,5 @@ pub use ensemble::combine;
 pub use error::DocError;
 pub use geometry::{convex_hull, crop_rotated, min_area_rect, Point, RotatedRect};
 pub use letters::{fix_letter_fields, letters_plausible};
-pub use reader::{MrzReader, ReaderOptions, DETECTOR_MODEL, RECOGNIZER_MODEL};
+pub use reader::{LocatedMrz, MrzReader, ReaderOptions, DETECTOR_MODEL, RECOGNIZER_MODEL};
 pub use recognize::{TextRecognizer, LINE_HEIGHT, MRZ_ALPHABET};

@@ -16,7 +16,7 @@ use crate::ctc::RecognizedLine;
 use crate::detect::{DetectorOptions, TextDetector};
 use crate::ensemble::combine;
 use crate::error::DocError;
-use crate::geometry::{crop_rotated, RotatedRect};
+use crate::geometry::{crop_rotated, Point, RotatedRect};
 use crate::letters::{fix_letter_fields, letters_plausible};
 use crate::recognize::{TextRecognizer, LINE_HEIGHT};
 
@@ -75,9 +75,26 @@ pub struct MrzReader {
 struct Attempt {
     reading: MrzReading,
     confidence: f32,
+    /// Where the band lies in the input image (see [`MrzReader::read_located`]).
+    corners: [Point; 4],
+}
+
+/// An MRZ reading and where its band lies in the image: corners in image pixels in reading
+/// order (top-left, top-right, bottom-right, bottom-left of the text as read).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LocatedMrz {
+    pub reading: MrzReading,
+    pub corners: [Point; 4],
 }
 
 impl Attempt {
+    fn located(self) -> LocatedMrz {
+        LocatedMrz {
+            reading: self.reading,
+            corners: self.corners,
+        }
+    }
+
     /// Good enough to stop looking.
     fn accepted(&self) -> bool {
         self.reading.check_digits_valid && letters_plausible(&self.reading)
@@ -129,6 +146,12 @@ impl MrzReader {
     /// The best MRZ reading of `image`: a check-digit-valid one if any, otherwise the reading
     /// with the most check digits holding, or [`DocError::NoMrz`].
     pub fn read(&self, image: &RgbImage) -> Result<MrzReading, DocError> {
+        self.read_located(image).map(|l| l.reading)
+    }
+
+    /// As [`MrzReader::read`], with the band's position in `image` (for the card region the
+    /// alarm stage measures).
+    pub fn read_located(&self, image: &RgbImage) -> Result<LocatedMrz, DocError> {
         let mut best: Option<Attempt> = None;
         let mut bands_seen = 0;
         for quarter_turns in [0u8, 1, 3, 2] {
@@ -148,13 +171,14 @@ impl MrzReader {
                     None => (&turned, band),
                 };
                 for upside_down in [false, true] {
-                    let Some(attempt) =
+                    let Some(mut attempt) =
                         self.read_lines_twice_if_needed(view, lines, upside_down)?
                     else {
                         continue;
                     };
+                    attempt.corners = band_corners(band, upside_down, quarter_turns, image);
                     if attempt.accepted() {
-                        return Ok(attempt.reading);
+                        return Ok(attempt.located());
                     }
                     if best.as_ref().is_none_or(|b| attempt.better_than(b)) {
                         best = Some(attempt);
@@ -167,7 +191,7 @@ impl MrzReader {
                 break;
             }
         }
-        best.map(|a| a.reading).ok_or_else(|| DocError::NoMrz {
+        best.map(|a| a.located()).ok_or_else(|| DocError::NoMrz {
             reason: if bands_seen == 0 {
                 "no group of 2-3 long parallel text lines in any orientation".into()
             } else {
@@ -277,8 +301,29 @@ impl MrzReader {
         Ok(resolve(&candidates).map(|reading| Attempt {
             reading: fix_letter_fields(reading, &candidates),
             confidence,
+            corners: [Point::new(0.0, 0.0); 4],
         }))
     }
+}
+
+/// Corners of `band` (found in `image` turned by `quarter_turns`) in `image`'s pixels, in
+/// reading order.
+fn band_corners(band: &Band, upside_down: bool, quarter_turns: u8, image: &RgbImage) -> [Point; 4] {
+    let Some(region) = band_region(band, 0.0) else {
+        return [Point::new(0.0, 0.0); 4];
+    };
+    let mut c = region.corners();
+    if upside_down {
+        c.rotate_left(2);
+    }
+    let (w, h) = (image.width() as f32, image.height() as f32);
+    c.map(|p| match quarter_turns % 4 {
+        // Clockwise turn: turned (x', y') shows original (y', h - x').
+        1 => Point::new(p.y, h - p.x),
+        2 => Point::new(w - p.x, h - p.y),
+        3 => Point::new(w - p.y, p.x),
+        _ => p,
+    })
 }
 
 /// `image` turned clockwise by `quarter_turns` × 90°.

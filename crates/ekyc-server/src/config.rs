@@ -25,6 +25,8 @@ pub struct Config {
     pub liveness: LivenessSection,
     /// Thresholds of the liveness checks (TOML only: `[liveness_checks.silent]` etc.).
     pub liveness_checks: ekyc_liveness::LivenessConfig,
+    /// Document fraud alarms (`WarnCardInfos` of the OCR actions).
+    pub alarms: AlarmsSection,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -49,6 +51,86 @@ impl Default for LivenessSection {
             frame_cache_entries: 512,
             public_base_url: String::new(),
         }
+    }
+}
+
+/// `[alarms]`: the document alarm stage. `level` picks measured thresholds (strict, balanced,
+/// lenient; see crates/ekyc-alarms/README.md); a per-alarm key overrides one threshold, a
+/// negative value (the default) keeps the level's. Env: `EKYC_ALARMS_ENABLED`,
+/// `EKYC_ALARMS_LEVEL`, `EKYC_ALARMS_BLURRY`, ...
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct AlarmsSection {
+    /// When false the stage does not run and `WarnCardInfos` is `[-9109]`.
+    pub enabled: bool,
+    pub level: ekyc_alarms::Level,
+    pub covered: f32,
+    pub photocopy: f32,
+    pub recapture: f32,
+    pub tampered: f32,
+    pub reflective: f32,
+    pub blurry: f32,
+}
+
+impl Default for AlarmsSection {
+    fn default() -> Self {
+        AlarmsSection {
+            enabled: true,
+            level: ekyc_alarms::Level::Balanced,
+            covered: -1.0,
+            photocopy: -1.0,
+            recapture: -1.0,
+            tampered: -1.0,
+            reflective: -1.0,
+            blurry: -1.0,
+        }
+    }
+}
+
+impl AlarmsSection {
+    /// The settings the alarm stage takes.
+    pub fn alarm_config(&self) -> ekyc_alarms::AlarmConfig {
+        let set = |v: f32| (v >= 0.0 && v.is_finite()).then_some(v);
+        ekyc_alarms::AlarmConfig {
+            enabled: self.enabled,
+            level: self.level,
+            overrides: ekyc_alarms::Overrides {
+                covered: set(self.covered),
+                photocopy: set(self.photocopy),
+                recapture: set(self.recapture),
+                tampered: set(self.tampered),
+                reflective: set(self.reflective),
+                blurry: set(self.blurry),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod alarms_section_tests {
+    use super::*;
+
+    #[test]
+    fn alarms_from_file_and_env() {
+        let c = Config::load(None, Vec::new()).unwrap();
+        assert_eq!(c.alarms.alarm_config(), ekyc_alarms::AlarmConfig::default());
+        let env = vec![
+            ("EKYC_ALARMS_LEVEL".to_string(), "strict".to_string()),
+            ("EKYC_ALARMS_BLURRY".to_string(), "0.7".to_string()),
+            ("EKYC_ALARMS_ENABLED".to_string(), "false".to_string()),
+        ];
+        let a = Config::load(None, env).unwrap().alarms.alarm_config();
+        assert_eq!(a.level, ekyc_alarms::Level::Strict);
+        assert!(!a.enabled);
+        assert_eq!(a.threshold(ekyc_types::CardAlarm::Blurry), Some(0.7));
+        assert_eq!(
+            a.threshold(ekyc_types::CardAlarm::Covered),
+            ekyc_alarms::Level::Strict
+                .thresholds()
+                .get(ekyc_types::CardAlarm::Covered)
+        );
+        let bad = vec![("EKYC_ALARMS_LEVEL".to_string(), "paranoid".to_string())];
+        assert!(Config::load(None, bad).is_err());
     }
 }
 

@@ -242,7 +242,13 @@ async fn passport_ocr_with_real_models() {
     );
     assert_eq!(r["Type"].as_str().unwrap().chars().next(), Some('P'));
     assert_eq!(r["IsComplete"], true);
-    assert_eq!(r["WarnCardInfos"], json!([-9109]));
+    // The alarm stage runs: only alarm codes, never "service disabled".
+    let warn = r["WarnCardInfos"].as_array().expect("WarnCardInfos");
+    assert!(
+        warn.iter()
+            .all(|c| (-9108..=-9101).contains(&c.as_i64().unwrap())),
+        "{r}"
+    );
     assert_eq!(r["DateOfBirth"].as_str().unwrap().len(), 8);
     let portrait = r["Image"].as_str().unwrap();
     assert!(!portrait.is_empty(), "RetImage must give the portrait");
@@ -256,4 +262,58 @@ async fn passport_ocr_with_real_models() {
             .await;
         assert_eq!(error_code(&r), "FailedOperation.NoPassport", "{r}");
     }
+}
+
+/// The document alarms reach `WarnCardInfos`: a photocopy (greyscale reproduction) of a real
+/// passport specimen raises -9102; with `[alarms] enabled = false` the field is `[-9109]`.
+#[tokio::test]
+async fn passport_alarms_with_real_models() {
+    let Some(pipelines) = common::real_pipelines() else {
+        return;
+    };
+    let Ok(passport) = std::fs::read(data_dir().join("documents/d025.jpg")) else {
+        eprintln!("SKIP: documents not found (set EKYC_TEST_DATA)");
+        return;
+    };
+    let page = image::load_from_memory(&passport).unwrap().to_rgb8();
+    // The generated attack: a toner copy keeps luminance only, on slightly warm paper.
+    let mut copy = page.clone();
+    for p in copy.pixels_mut() {
+        let l = (0.299 * p.0[0] as f32 + 0.587 * p.0[1] as f32 + 0.114 * p.0[2] as f32) as u8;
+        *p = image::Rgb([l.saturating_add(4), l.saturating_add(2), l]);
+    }
+    let mut copy_jpeg = Vec::new();
+    copy.write_to(
+        &mut std::io::Cursor::new(&mut copy_jpeg),
+        image::ImageFormat::Jpeg,
+    )
+    .unwrap();
+    let srv = common::spawn_with(|_| {}, pipelines).await;
+    let r = srv
+        .call(
+            "MLIDPassportOCR",
+            OCR,
+            &json!({"ImageBase64": b64(&copy_jpeg)}),
+        )
+        .await;
+    let warn: Vec<i64> = r["WarnCardInfos"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{r}"))
+        .iter()
+        .map(|c| c.as_i64().unwrap())
+        .collect();
+    assert!(warn.contains(&-9102), "photocopy not raised: {r}");
+
+    let Some(pipelines) = common::real_pipelines() else {
+        return;
+    };
+    let off = common::spawn_with(|c| c.alarms.enabled = false, pipelines).await;
+    let r = off
+        .call(
+            "MLIDPassportOCR",
+            OCR,
+            &json!({"ImageBase64": b64(&copy_jpeg)}),
+        )
+        .await;
+    assert_eq!(r["WarnCardInfos"], json!([-9109]), "{r}");
 }

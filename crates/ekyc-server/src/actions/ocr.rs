@@ -8,7 +8,7 @@ use ekyc_types::wire::ocr::{HkidCardOcrRequest, MlidCardOcrRequest, MlidPassport
 use ekyc_types::wire::{parse_request, present};
 use ekyc_types::EkycError;
 
-use super::passport::read_passport;
+use super::passport::{read_passport, PassportJob};
 use super::{pipeline_missing, Reply};
 use crate::app::App;
 use crate::context::RequestContext;
@@ -38,6 +38,7 @@ pub async fn passport(
     };
     let face = app.pipelines.face.clone();
     let ret_image = req.ret_image.unwrap_or(false);
+    let alarms = app.config.alarms.alarm_config();
     let page = images
         .into_iter()
         .next()
@@ -45,7 +46,15 @@ pub async fn passport(
         .ok_or_else(|| EkycError::internal("no decoded page"))?;
     let started = Instant::now();
     let response = admission
-        .run(move || read_passport(&reader, face.as_deref(), &page, ret_image))
+        .run(move || {
+            let job = PassportJob {
+                reader: &reader,
+                face: face.as_deref(),
+                alarms: &alarms,
+                ret_image,
+            };
+            read_passport(&job, &page)
+        })
         .await?;
     ctx.stage("mrz", started);
     Ok(Reply {

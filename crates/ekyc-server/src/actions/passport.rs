@@ -1,26 +1,35 @@
-//! MLIDPassportOCR from the machine-readable zone: fields, check digits, and the holder's
-//! portrait. The visual zone is not read yet (its fields stay empty) and the card alarms do not
-//! run yet, so `WarnCardInfos` carries -9109 ("alarm service not enabled"), as the contract says.
+//! MLIDPassportOCR from the machine-readable zone: fields, check digits, the holder's portrait
+//! and the card alarms. The visual zone is not read yet (its fields stay empty). The alarm stage
+//! runs after the MRZ read on the page region the MRZ band implies; `WarnCardInfos` lists the
+//! raised codes (`[]` when clean, `[-9109]` when the stage is switched off by config).
 
 use std::io::Cursor;
 
 use base64::Engine as _;
 use image::RgbImage;
 
-use ekyc_doc::{DocError, MrzReader};
+use ekyc_alarms::{AlarmConfig, CardHints, MrzHint};
+use ekyc_doc::{DocError, LocatedMrz, MrzReader};
 use ekyc_face::FacePipeline;
 use ekyc_mrz::MrzReading;
 use ekyc_types::wire::ocr::{MlidPassportOcrResponse, PassportRecognizeInfos};
-use ekyc_types::{CardAlarm, EkycError, ErrorCode};
+use ekyc_types::{EkycError, ErrorCode};
 
-/// Reads the passport's MRZ (and crops the portrait when asked); runs on the pool.
+/// What the passport reader needs besides the page.
+pub struct PassportJob<'a> {
+    pub reader: &'a MrzReader,
+    pub face: Option<&'a FacePipeline>,
+    pub alarms: &'a AlarmConfig,
+    pub ret_image: bool,
+}
+
+/// Reads the passport's MRZ, runs the alarm stage (and crops the portrait when asked); runs on
+/// the pool.
 pub fn read_passport(
-    reader: &MrzReader,
-    face: Option<&FacePipeline>,
+    job: &PassportJob<'_>,
     page: &RgbImage,
-    ret_image: bool,
 ) -> Result<MlidPassportOcrResponse, EkycError> {
-    let reading = reader.read(page).map_err(|e| match e {
+    let located = job.reader.read_located(page).map_err(|e| match e {
         DocError::NoMrz { reason } => EkycError::new(
             ErrorCode::NoPassport,
             format!("no passport machine-readable zone was found ({reason})"),
@@ -33,6 +42,7 @@ pub fn read_passport(
             )
         }
     })?;
+    let reading = &located.reading;
     let code = reading.fields.document_code.clone();
     if !code.starts_with('P') {
         return Err(EkycError::new(
@@ -43,14 +53,37 @@ pub fn read_passport(
             ),
         ));
     }
-    let image = match (ret_image, face) {
+    let report = ekyc_alarms::check(page, &hints_of(&located), job.alarms);
+    tracing::debug!(
+        raised = ?report.wire_codes(),
+        ms = report.ms,
+        detections = %serde_json::to_string(&report.detections).unwrap_or_default(),
+        "document alarms"
+    );
+    let image = match (job.ret_image, job.face) {
         (true, Some(face)) => portrait_jpeg_base64(face, page)?,
         _ => String::new(),
     };
-    Ok(response(&reading, image))
+    Ok(response(reading, image, report.wire_codes()))
 }
 
-fn response(reading: &MrzReading, image: String) -> MlidPassportOcrResponse {
+/// The MRZ band as the alarm stage's card-region hint.
+fn hints_of(located: &LocatedMrz) -> CardHints {
+    CardHints {
+        mrz: Some(MrzHint {
+            corners: located.corners.map(|p| (p.x, p.y)),
+            lines: located.reading.lines.len(),
+            chars: located
+                .reading
+                .lines
+                .first()
+                .map_or(0, |l| l.chars().count()),
+        }),
+        card: None,
+    }
+}
+
+fn response(reading: &MrzReading, image: String, alarms: Vec<i64>) -> MlidPassportOcrResponse {
     let f = &reading.fields;
     let name = format!("{} {}", f.surname, f.given_names)
         .trim()
@@ -74,7 +107,7 @@ fn response(reading: &MrzReading, image: String) -> MlidPassportOcrResponse {
         r#type: f.document_code.clone(),
         // The visual zone is not read yet: its fields stay empty rather than copied from the MRZ.
         passport_recognize_infos: PassportRecognizeInfos::default(),
-        warn_card_infos: vec![CardAlarm::ServiceDisabled.wire()],
+        warn_card_infos: alarms,
         card_count: 1,
         // Printed check digits that do not add up are reported, never "fixed".
         is_complete: reading.check_digits_valid,

@@ -2,6 +2,7 @@
 
 use clap::Subcommand;
 
+use crate::commands::eval_alarms::{self, EvalAlarmsArgs};
 use crate::commands::eval_documents::{self, EvalDocumentsArgs};
 use crate::commands::eval_faces::{self, EvalFacesArgs};
 use crate::commands::eval_liveness::{self, EvalLivenessArgs};
@@ -16,6 +17,9 @@ pub enum EvalCommand {
     /// Liveness on DIR/videos.csv (file,mode,validate_data,expected,notes): confusion per mode,
     /// pass rate of live clips (BPCER), accept rate per attack type (APCER), time per clip.
     Liveness(EvalLivenessArgs),
+    /// Document fraud alarms on DIR/labels.csv (file,attack): per-alarm TPR, FPR on clean and
+    /// on other attacks at each level, ROC points, confusion, ms per image.
+    Alarms(EvalAlarmsArgs),
 }
 
 pub fn run(cmd: EvalCommand) -> anyhow::Result<()> {
@@ -23,5 +27,6 @@ pub fn run(cmd: EvalCommand) -> anyhow::Result<()> {
         EvalCommand::Faces(args) => eval_faces::run(args),
         EvalCommand::Documents(args) => eval_documents::run(&args),
         EvalCommand::Liveness(args) => eval_liveness::run(&args),
+        EvalCommand::Alarms(args) => eval_alarms::run(&args),
     }
 }

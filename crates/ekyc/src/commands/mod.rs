@@ -6,6 +6,7 @@ pub mod bench_liveness;
 pub mod bench_ocr;
 pub mod compare;
 pub mod eval;
+pub mod eval_alarms;
 pub mod eval_documents;
 pub mod eval_faces;
 pub mod eval_liveness;

@@ -1,0 +1,126 @@
+//! Document fraud alarms from hand-made image features: one small detector per alarm of the
+//! OCR contract, each returning a score and the numbers it used.
+//!
+//! | alarm | code | detector |
+//! |---|---|---|
+//! | covered | -9101 | [`covered`]: skin blob from the photo's edge over the card; card out of frame |
+//! | photocopy | -9102 | [`photocopy`]: chromaticity spread (cast-invariant colourfulness) |
+//! | screen recapture | -9103 | [`screen`]: isolated spectral peaks of the sub-pixel grid / moiré |
+//! | tampered | -9104 | [`tampered`]: a compact region much smoother than the noise around it |
+//! | reflective | -9107 | [`glare`]: clipped blobs brighter than the card's paper |
+//! | blurry | -9108 | [`blur`]: re-blur measure on the card's most textured tiles |
+//!
+//! [`check`] runs them all on the card region (from [`CardHints`]) and raises those whose score
+//! reaches the threshold of the configured [`Level`] (or an override).
+
+pub mod blur;
+mod config;
+pub mod covered;
+mod detection;
+mod fft;
+pub mod glare;
+pub mod photocopy;
+mod plane;
+pub mod screen;
+pub mod tampered;
+mod view;
+
+use std::time::Instant;
+
+use ekyc_types::CardAlarm;
+use image::RgbImage;
+use serde::Serialize;
+
+pub use config::{AlarmConfig, Level, Overrides, Thresholds};
+pub use detection::{Detection, Evidence};
+pub use view::{card_quad_from_mrz, outside_share, CardHints, MrzHint, View, WORK_MAX_SIDE};
+
+/// The alarms a document raises, with every detector's score and evidence.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AlarmReport {
+    #[serde(serialize_with = "alarm_codes")]
+    pub raised: Vec<CardAlarm>,
+    pub detections: Vec<Detection>,
+    /// Where the card region came from: "card", "mrz" or "image".
+    pub region: &'static str,
+    pub ms: f64,
+}
+
+fn alarm_codes<S: serde::Serializer>(a: &[CardAlarm], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(a.iter().map(|a| a.wire()))
+}
+
+impl AlarmReport {
+    /// The codes for `WarnCardInfos`.
+    pub fn wire_codes(&self) -> Vec<i64> {
+        self.raised.iter().map(|a| a.wire()).collect()
+    }
+
+    pub fn detection(&self, alarm: CardAlarm) -> Option<&Detection> {
+        self.detections.iter().find(|d| d.alarm == alarm)
+    }
+}
+
+/// Every detector on `image` (working copy at most [`WORK_MAX_SIDE`] px).
+pub fn detect_all(image: &RgbImage, hints: &CardHints) -> (Vec<Detection>, &'static str) {
+    let view = View::new(image, hints);
+    let detectors: [fn(&View) -> Detection; 6] = [
+        covered::detect,
+        photocopy::detect,
+        screen::detect,
+        tampered::detect,
+        glare::detect,
+        blur::detect,
+    ];
+    let detections = detectors
+        .iter()
+        .map(|detect| {
+            let start = Instant::now();
+            let d = detect(&view);
+            d.with("ms", start.elapsed().as_secs_f32() * 1000.0)
+        })
+        .collect();
+    (detections, view.region_source)
+}
+
+/// Run the alarm stage. With `config.enabled == false` nothing runs and the report raises
+/// [`CardAlarm::ServiceDisabled`] alone.
+pub fn check(image: &RgbImage, hints: &CardHints, config: &AlarmConfig) -> AlarmReport {
+    let start = Instant::now();
+    if !config.enabled {
+        return AlarmReport {
+            raised: vec![CardAlarm::ServiceDisabled],
+            detections: Vec::new(),
+            region: "none",
+            ms: 0.0,
+        };
+    }
+    if image.width() < 16 || image.height() < 16 {
+        // Too small to judge: no evidence either way.
+        return AlarmReport {
+            raised: Vec::new(),
+            detections: Vec::new(),
+            region: "none",
+            ms: start.elapsed().as_secs_f64() * 1000.0,
+        };
+    }
+    let (detections, region) = detect_all(image, hints);
+    let raised = raised_by(&detections, config);
+    AlarmReport {
+        raised,
+        detections,
+        region,
+        ms: start.elapsed().as_secs_f64() * 1000.0,
+    }
+}
+
+/// The alarms whose score reaches their threshold, in contract order.
+pub fn raised_by(detections: &[Detection], config: &AlarmConfig) -> Vec<CardAlarm> {
+    let mut raised: Vec<CardAlarm> = detections
+        .iter()
+        .filter(|d| config.threshold(d.alarm).is_some_and(|t| d.score >= t))
+        .map(|d| d.alarm)
+        .collect();
+    raised.sort_by_key(|a| -a.wire());
+    raised
+}

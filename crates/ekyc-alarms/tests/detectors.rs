@@ -1,0 +1,271 @@
+//! Each detector on small fixtures generated here: a plain synthetic card (header band, text
+//! strokes, a portrait, sensor noise) and the same card with one attack. Positives must reach the
+//! balanced threshold, negatives stay under it.
+
+use ekyc_alarms::{
+    blur, check, covered, glare, photocopy, raised_by, screen, tampered, AlarmConfig, CardHints,
+    Detection, Level, MrzHint, View,
+};
+use ekyc_types::CardAlarm;
+use image::{Rgb, RgbImage};
+
+/// Deterministic xorshift noise.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> f32 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 >> 40) as f32 / (1u64 << 24) as f32
+    }
+    /// Roughly Gaussian (sum of uniforms), unit σ.
+    fn gauss(&mut self) -> f32 {
+        (0..6).map(|_| self.next()).sum::<f32>() * std::f32::consts::SQRT_2 - 6.0 / 1.414
+    }
+}
+
+const W: u32 = 640;
+const H: u32 = 440;
+
+/// A card photographed flat: paper, a red header, a brownish portrait, dark text strokes,
+/// σ ≈ 3 sensor noise.
+fn card(seed: u64) -> RgbImage {
+    let mut rng = Rng(seed);
+    let mut img = RgbImage::from_pixel(W, H, Rgb([205, 200, 185]));
+    fill(&mut img, (0, 0, W, 40), [150, 30, 45]);
+    for y in 70..250 {
+        for x in 30..170 {
+            let t = (x + y) as f32 / 420.0;
+            img.put_pixel(
+                x,
+                y,
+                Rgb([(180.0 - 60.0 * t) as u8, (130.0 - 50.0 * t) as u8, 95]),
+            );
+        }
+    }
+    for line in 0..9 {
+        let y = 70 + line * 22;
+        let mut x = 200;
+        while x < 600 {
+            let w = 4 + (rng.next() * 10.0) as u32;
+            fill(&mut img, (x, y, w, 12), [30, 30, 40]);
+            x += w + 3 + (rng.next() * 6.0) as u32;
+        }
+    }
+    // Two MRZ-like lines at the bottom.
+    for line in 0..2 {
+        let mut x = 30;
+        while x < 610 {
+            fill(&mut img, (x, 360 + line * 30, 9, 16), [20, 20, 25]);
+            x += 13;
+        }
+    }
+    add_noise(&mut img, &mut rng, 3.0);
+    img
+}
+
+fn fill(img: &mut RgbImage, (x0, y0, w, h): (u32, u32, u32, u32), c: [u8; 3]) {
+    for y in y0..(y0 + h).min(img.height()) {
+        for x in x0..(x0 + w).min(img.width()) {
+            img.put_pixel(x, y, Rgb(c));
+        }
+    }
+}
+
+fn add_noise(img: &mut RgbImage, rng: &mut Rng, sigma: f32) {
+    for p in img.pixels_mut() {
+        let n = rng.gauss() * sigma;
+        for c in 0..3 {
+            p.0[c] = (p.0[c] as f32 + n + rng.gauss() * sigma * 0.3).clamp(0.0, 255.0) as u8;
+        }
+    }
+}
+
+fn score(detect: fn(&View) -> Detection, img: &RgbImage) -> f32 {
+    detect(&View::new(img, &CardHints::default())).score
+}
+
+fn threshold(alarm: CardAlarm) -> f32 {
+    AlarmConfig::default().threshold(alarm).unwrap()
+}
+
+fn assert_splits(alarm: CardAlarm, negative: f32, positive: f32) {
+    let t = threshold(alarm);
+    assert!(
+        negative < t,
+        "{alarm:?}: clean card scored {negative} ≥ {t}"
+    );
+    assert!(
+        positive >= t,
+        "{alarm:?}: attacked card scored {positive} < {t}"
+    );
+}
+
+#[test]
+fn blur_detector() {
+    let clean = card(1);
+    let blurred = image::imageops::blur(&clean, 3.0);
+    assert_splits(
+        CardAlarm::Blurry,
+        score(blur::detect, &clean),
+        score(blur::detect, &blurred),
+    );
+}
+
+#[test]
+fn photocopy_detector() {
+    let clean = card(2);
+    let mut copy = clean.clone();
+    for p in copy.pixels_mut() {
+        let l = (0.299 * p.0[0] as f32 + 0.587 * p.0[1] as f32 + 0.114 * p.0[2] as f32) as u8;
+        // A slightly warm lamp: a uniform cast is not colour.
+        *p = Rgb([l.saturating_add(6), l.saturating_add(3), l]);
+    }
+    assert_splits(
+        CardAlarm::Photocopy,
+        score(photocopy::detect, &clean),
+        score(photocopy::detect, &copy),
+    );
+}
+
+#[test]
+fn glare_detector() {
+    let clean = card(3);
+    let mut shiny = clean.clone();
+    for y in 0..H {
+        for x in 0..W {
+            let d2 = ((x as f32 - 380.0) / 70.0).powi(2) + ((y as f32 - 200.0) / 50.0).powi(2);
+            let add = 260.0 * (-d2 / 2.0).exp();
+            let p = shiny.get_pixel_mut(x, y);
+            for c in 0..3 {
+                p.0[c] = (p.0[c] as f32 + add).min(255.0) as u8;
+            }
+        }
+    }
+    assert_splits(
+        CardAlarm::Reflective,
+        score(glare::detect, &clean),
+        score(glare::detect, &shiny),
+    );
+    // A white scan background around the card is not a reflection.
+    let mut scan = RgbImage::from_pixel(W + 200, H + 200, Rgb([255, 255, 255]));
+    image::imageops::replace(&mut scan, &clean, 100, 100);
+    assert!(score(glare::detect, &scan) < threshold(CardAlarm::Reflective));
+}
+
+#[test]
+fn screen_detector() {
+    let clean = card(4);
+    let mut shown = clean.clone();
+    // R, G, B sub-pixel stripes of a display with a 3.3 px pitch and dark rows between pixels.
+    for (x, y, p) in shown.enumerate_pixels_mut() {
+        let phase = (x as f32 % 3.3) / 3.3;
+        let lit = (phase * 3.0) as usize;
+        let row_gap = if (y as f32 % 3.3) / 3.3 > 0.8 {
+            0.7
+        } else {
+            1.0
+        };
+        for c in 0..3 {
+            let gain = if c == lit { 1.5 } else { 0.75 };
+            p.0[c] = (p.0[c] as f32 * gain * row_gap).min(255.0) as u8;
+        }
+    }
+    assert_splits(
+        CardAlarm::Recapture,
+        score(screen::detect, &clean),
+        score(screen::detect, &shown),
+    );
+}
+
+#[test]
+fn tampered_detector() {
+    let clean = card(5);
+    let mut pasted = clean.clone();
+    // A re-typed field: a noiseless patch of paper with fresh text over part of the text.
+    fill(&mut pasted, (200, 110, 300, 70), [205, 200, 185]);
+    for i in 0..12 {
+        fill(&mut pasted, (210 + i * 22, 130, 14, 14), [25, 25, 30]);
+    }
+    assert_splits(
+        CardAlarm::Tampered,
+        score(tampered::detect, &clean),
+        score(tampered::detect, &pasted),
+    );
+}
+
+#[test]
+fn covered_detector() {
+    let clean = card(6);
+    let mut fingered = clean.clone();
+    // A finger from the bottom edge: smooth skin, darker at its sides.
+    for y in 150..H {
+        for x in 350..460 {
+            let d = ((x as f32 - 405.0) / 55.0).abs();
+            let shade = 1.0 - 0.3 * d * d;
+            let c = [
+                (225.0 * shade) as u8,
+                (170.0 * shade) as u8,
+                (135.0 * shade) as u8,
+            ];
+            fingered.put_pixel(x, y, Rgb(c));
+        }
+    }
+    assert_splits(
+        CardAlarm::Covered,
+        score(covered::detect, &clean),
+        score(covered::detect, &fingered),
+    );
+    // The card predicted from its MRZ runs out of the photo: half of the page is cut off.
+    let hints = |dy: f32| CardHints {
+        mrz: Some(MrzHint {
+            corners: [
+                (30.0, 355.0 + dy),
+                (610.0, 355.0 + dy),
+                (610.0, 410.0 + dy),
+                (30.0, 410.0 + dy),
+            ],
+            lines: 2,
+            chars: 44,
+        }),
+        card: None,
+    };
+    let inside = covered::detect(&View::new(&clean, &hints(0.0))).score;
+    let cut = covered::detect(&View::new(&clean, &hints(-250.0))).score;
+    assert_splits(CardAlarm::Covered, inside, cut);
+}
+
+#[test]
+fn strictness_switches_what_is_raised() {
+    let t = |l: Level| l.thresholds().blurry;
+    let between = (t(Level::Strict) + t(Level::Lenient)) / 2.0;
+    assert!(t(Level::Strict) < between && between < t(Level::Lenient));
+    let d = vec![Detection::new(CardAlarm::Blurry, between)];
+    assert_eq!(
+        raised_by(&d, &AlarmConfig::with_level(Level::Strict)),
+        vec![CardAlarm::Blurry]
+    );
+    assert!(raised_by(&d, &AlarmConfig::with_level(Level::Lenient)).is_empty());
+}
+
+#[test]
+fn disabled_stage_reports_9109_and_clean_card_nothing() {
+    let img = card(7);
+    let off = AlarmConfig {
+        enabled: false,
+        ..AlarmConfig::default()
+    };
+    assert_eq!(
+        check(&img, &CardHints::default(), &off).wire_codes(),
+        vec![-9109]
+    );
+    let report = check(&img, &CardHints::default(), &AlarmConfig::default());
+    assert!(report.raised.is_empty(), "{:?}", report.detections);
+    assert_eq!(report.detections.len(), 6);
+    // Tiny and degenerate inputs never panic.
+    let tiny = RgbImage::new(20, 20);
+    assert!(check(&tiny, &CardHints::default(), &AlarmConfig::default())
+        .raised
+        .is_empty());
+}

@@ -1,0 +1,156 @@
+"""Phone-camera capture of a document: placement on a background with rotation and
+perspective, uneven lighting and colour cast, optics blur, sensor noise, JPEG.
+
+The scene is composed in numpy float32 RGB (0..255). Attacks hook in at three points:
+`before` (the document itself: photocopy, screen), `scene` (in front of the camera: finger,
+glare) and `after` (the saved photo: digital tampering)."""
+
+import io
+
+import numpy as np
+from PIL import Image, ImageFilter
+
+
+def homography(src, dst):
+    """3x3 matrix mapping the 4 `src` points onto the 4 `dst` points."""
+    a = []
+    for (x, y), (u, v) in zip(src, dst):
+        a.append([x, y, 1, 0, 0, 0, -u * x, -u * y, -u])
+        a.append([0, 0, 0, x, y, 1, -v * x, -v * y, -v])
+    _, _, vt = np.linalg.svd(np.array(a, dtype=np.float64))
+    h = vt[-1].reshape(3, 3)
+    return h / h[2, 2]
+
+
+def apply_h(h, pts):
+    p = np.c_[np.asarray(pts, dtype=np.float64), np.ones(len(pts))] @ h.T
+    return p[:, :2] / p[:, 2:3]
+
+
+def background(w, h, rng):
+    """A table, cloth or paper: a base colour, a smooth gradient and some coarse texture."""
+    base = rng.uniform(30, 220, size=3)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    grad = (xx / w - 0.5)[..., None] * rng.uniform(-40, 40, size=3)
+    small = rng.normal(0, rng.uniform(2, 18), size=(max(2, h // 16), max(2, w // 16), 3))
+    tex = np.asarray(Image.fromarray(np.uint8(np.clip(small + 128, 0, 255))).resize(
+        (w, h), Image.BILINEAR), dtype=np.float32) - 128
+    return np.clip(base + grad + tex, 0, 255).astype(np.float32)
+
+
+def place(doc_size, out_size, rng, params):
+    """Corners of the document in the output image (TL, TR, BR, BL)."""
+    W, H = out_size
+    dw, dh = doc_size
+    fill = params.get("fill", rng.uniform(0.7, 0.95))
+    scale = fill * min(W / dw, H / dh)
+    w, h = dw * scale, dh * scale
+    cx, cy = W / 2 + rng.uniform(-0.5, 0.5) * (W - w) * 0.8, H / 2 + rng.uniform(-0.5, 0.5) * (H - h) * 0.8
+    shift = params.get("shift")
+    if shift is not None:
+        cx += shift[0] * w
+        cy += shift[1] * h
+    ang = np.deg2rad(rng.uniform(-1, 1) * params.get("max_rot", 8))
+    c, s = np.cos(ang), np.sin(ang)
+    corners = []
+    for (x, y) in [(-w / 2, -h / 2), (w / 2, -h / 2), (w / 2, h / 2), (-w / 2, h / 2)]:
+        jitter = rng.normal(0, params.get("persp", 0.03) * w, size=2)
+        corners.append((cx + c * x - s * y + jitter[0], cy + s * x + c * y + jitter[1]))
+    return np.array(corners)
+
+
+def lighting(img, rng, strength):
+    """Multiplicative uneven light (directional gradient, vignette) and a colour cast."""
+    h, w = img.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    dx, dy = rng.normal(size=2)
+    field = 1 + strength * 0.25 * ((xx / w - 0.5) * dx + (yy / h - 0.5) * dy)
+    r2 = ((xx / w - 0.5) ** 2 + (yy / h - 0.5) ** 2)
+    field *= 1 - strength * rng.uniform(0, 0.35) * r2
+    gain = rng.uniform(0.85, 1.1) * (1 + rng.normal(0, 0.04 * strength, size=3))
+    return img * field[..., None] * gain
+
+
+def sensor(img, rng, sigma):
+    """Shot-like noise (grows with brightness), read noise and a little colour noise."""
+    shot = rng.normal(0, 1, img.shape) * np.sqrt(np.maximum(img, 0) / 255.0) * sigma
+    read = rng.normal(0, sigma * 0.4, img.shape)
+    chroma = rng.normal(0, sigma * 0.3, img.shape[:2] + (1,))
+    return img + shot + read + chroma * np.array([1, -0.5, 0.8])
+
+
+def jpeg(img, quality):
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=int(quality))
+    buf.seek(0)
+    return Image.open(buf).convert("RGB")
+
+
+def capture(doc, rng, params, hooks=None):
+    """Photograph `doc` (PIL RGB). Returns (PIL image, corners of the doc in it, H doc->out)."""
+    hooks = hooks or {}
+    if "before" in hooks:
+        doc = hooks["before"](doc)
+    scan = params.get("scan", False)
+    long_side = params.get("long_side", int(rng.integers(900, 1500)))
+    dw, dh = doc.size
+    if scan:
+        # A flatbed-like scan: the page fills the frame, no perspective.
+        scale = long_side / max(dw, dh)
+        W, H = int(dw * scale), int(dh * scale)
+        m = params.get("scan_margin", 0.0)
+        W, H = int(W * (1 + m)), int(H * (1 + m))
+        ox, oy = (W - dw * scale) / 2, (H - dh * scale) / 2
+        corners = np.array([(ox, oy), (ox + dw * scale, oy), (ox + dw * scale, oy + dh * scale),
+                            (ox, oy + dh * scale)])
+        scene_bg = np.full((H, W, 3), rng.uniform(235, 255), np.float32)
+    else:
+        landscape = dw >= dh
+        W, H = (long_side, int(long_side * 0.75)) if landscape else (int(long_side * 0.75), long_side)
+        corners = place((dw, dh), (W, H), rng, params)
+        scene_bg = background(W, H, rng)
+    src = [(0, 0), (dw, 0), (dw, dh), (0, dh)]
+    h_fwd = homography(src, corners)
+    h_inv = np.linalg.inv(h_fwd)
+    warped = doc.transform((W, H), Image.PERSPECTIVE, (h_inv / h_inv[2, 2]).flatten()[:8],
+                           Image.BICUBIC)
+    mask = Image.new("L", doc.size, 255).transform((W, H), Image.PERSPECTIVE,
+                                                   (h_inv / h_inv[2, 2]).flatten()[:8], Image.BILINEAR)
+    m = np.asarray(mask, dtype=np.float32)[..., None] / 255.0
+    img = np.asarray(warped, dtype=np.float32) * m + scene_bg * (1 - m)
+    img = lighting(img, rng, params.get("light", 0.0 if scan else rng.uniform(0.2, 1.0)))
+    if not scan:
+        # Auto-exposure: the camera meters the scene so the document's paper lands at
+        # 190..240, not clipped (highlights added in the scene can still clip).
+        inside = m[..., 0] > 0.5
+        bright = np.percentile(img[inside].mean(-1), 90) if inside.any() else 230.0
+        img = img * (rng.uniform(190, 240) / max(bright, 1.0))
+    if "scene" in hooks:
+        img = hooks["scene"](img, corners)
+    img = np.clip(img, 0, 255)
+    out = Image.fromarray(img.astype(np.uint8))
+    blur = params.get("blur", rng.uniform(0.0, 0.7))
+    if params.get("motion"):
+        out = motion_blur(out, params["motion"], rng.uniform(0, 180))
+    elif blur > 0.05:
+        out = out.filter(ImageFilter.GaussianBlur(blur))
+    noise = params.get("noise", rng.uniform(0.5, 2.0) if scan else rng.uniform(1.5, 6.0))
+    arr = sensor(np.asarray(out, dtype=np.float32), rng, noise)
+    out = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
+    out = jpeg(out, params.get("quality", rng.integers(70, 96)))
+    if "after" in hooks:
+        out = hooks["after"](out, corners, h_fwd)
+    return out, corners, h_fwd
+
+
+def motion_blur(img, length, angle_deg):
+    """Linear motion blur: average of shifted copies along a direction."""
+    arr = np.asarray(img, dtype=np.float32)
+    acc = np.zeros_like(arr)
+    n = max(2, int(round(length)))
+    a = np.deg2rad(angle_deg)
+    for i in range(n):
+        t = i - (n - 1) / 2
+        dx, dy = int(round(t * np.cos(a))), int(round(t * np.sin(a)))
+        acc += np.roll(np.roll(arr, dy, axis=0), dx, axis=1)
+    return Image.fromarray(np.clip(acc / n, 0, 255).astype(np.uint8))
