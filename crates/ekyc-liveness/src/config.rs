@@ -125,6 +125,12 @@ pub struct SilentConfig {
     /// Border score (straight edges left and right of the face along its height) above which
     /// the face is on a screen or a print.
     pub max_border_score: f32,
+    /// A face with weak non-rigid motion (below `still_deformation`), no eye movement (EAR
+    /// spread below `still_eye_motion`) and little mouth movement (MAR spread below
+    /// `still_mouth_motion`) is a still picture even when landmark noise passes `min_deformation`.
+    pub still_deformation: f32,
+    pub still_eye_motion: f32,
+    pub still_mouth_motion: f32,
     /// Combined liveness score (0..100) needed to pass.
     pub pass_score: f32,
 }
@@ -143,8 +149,11 @@ impl Default for SilentConfig {
             min_deformation: 0.028,
             deformation_ref_px: 150.0,
             max_screen_score: 2.0,
-            max_grid_score: 0.32,
+            max_grid_score: 0.40,
             max_border_score: 0.50,
+            still_deformation: 0.040,
+            still_eye_motion: 0.035,
+            still_mouth_motion: 0.10,
             pass_score: 50.0,
         }
     }

@@ -150,6 +150,18 @@ pub fn check(ev: &Evidence, silent: &SilentConfig, framing: &FramingConfig) -> O
             ),
         ));
     }
+    let still = ev.deformation < silent.still_deformation
+        && ev.eye_motion < silent.still_eye_motion
+        && ev.mouth_motion < silent.still_mouth_motion;
+    if still {
+        return Some(Failure::new(
+            ErrorCode::SilentPictureLiveFail,
+            format!(
+                "the face neither blinks nor speaks and barely deforms, like a held picture (non-rigid {:.3}, eyes {:.3}, mouth {:.3})",
+                ev.deformation, ev.eye_motion, ev.mouth_motion
+            ),
+        ));
+    }
     if ev.eye_motion < silent.min_eye_motion {
         return Some(Failure::new(
             ErrorCode::SilentEyeLiveFail,
