@@ -89,7 +89,7 @@ impl Default for ActionConfig {
         ActionConfig {
             blink_ratio: 0.70,
             mouth_rise: 0.15,
-            nod_degrees: 8.0,
+            nod_degrees: 10.0,
             shake_degrees: 7.0,
             min_deformation: 0.028,
         }

@@ -109,17 +109,17 @@ fn kind_of(label: &Label) -> String {
     if label.expected == "Success" {
         return "live".into();
     }
+    // attack_<kind>_..., bad_..., else the first word of the name (print_, replay_, mask_, ...).
     let name = label
         .file
         .trim_end_matches(|c: char| c != '.')
         .trim_end_matches('.');
-    if let Some(rest) = name.strip_prefix("attack_") {
-        return rest.split('_').next().unwrap_or("attack").to_string();
+    let name = name.strip_prefix("attack_").unwrap_or(name);
+    match name.split('_').next().unwrap_or("") {
+        "bad" => "bad input".into(),
+        "live" | "fmt" | "lip" | "" => "live clip, failing check".into(),
+        kind => kind.into(),
     }
-    if name.starts_with("bad_") {
-        return "bad input".into();
-    }
-    "live (failing check)".into()
 }
 
 /// A decoded and tracked clip, or the wire code its decoding failed with.
