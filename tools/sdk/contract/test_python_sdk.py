@@ -104,7 +104,9 @@ def test_mlid_passport_ocr_reads_the_mrz(server, creds, test_media):
     lines = outcome.raw["CodeSet"] + "|" + outcome.raw["CodeCrc"]
     assert lines == test_media.passport_mrz, outcome.describe()
     assert isinstance(outcome.raw["Image"], str)
-    assert outcome.raw["WarnCardInfos"] == [-9109]
+    # Alarms run by default: only real alarm codes, never the "service off" -9109.
+    warn = outcome.raw["WarnCardInfos"]
+    assert set(warn) <= schemas.WARN_CARD_CODES - {-9109}, warn
 
 
 def test_mlid_passport_ocr_refuses_an_id_card(server, creds, test_media):
