@@ -55,7 +55,7 @@ def print_attack(job, out, rng):
     blob = scene.glare((2 * w, 2 * h), (w, h), (w * 0.18, h * 0.12), gl_strength) if gl_strength > 0 else None
     fin = camera.Finish(rng, n, fps, size, noise=rng.uniform(2, 5), blur=rng.uniform(0.3, 1.2),
                         jpeg=rng.choice([None, 80, 90]), drift=rng.uniform(0.04, 0.12))
-    wr = media.Writer(out, size, fps, crf=int(rng.integers(21, 28)))
+    wr = media.Writer(out, size, fps, crf=int(rng.integers(21, 28)), audio=p.get("audio"))
     for i in range(n):
         q = shake.quad(i, (w / 2, h / 2), half_w, half_h, extra_tilt_y=tilt_curve[i], extra_dy=dy_curve[i])
         layer = camera.warp_onto(paper, q, size, resample=Image.BILINEAR)
@@ -156,7 +156,7 @@ def mask(job, out, rng):
     cheek = f0[int(clip.mouth_y - eye_mouth * 0.4), int(clip.cx - clip.face_w * 0.3)].astype(int)
     skin = tuple(int(c) for c in np.clip(cheek * rng.uniform(0.95, 1.1), 0, 255))
     fin = camera.Finish(rng, n, fps, size, noise=rng.uniform(1.5, 3.5), drift=0.04)
-    wr = media.Writer(out, size, fps, crf=int(rng.integers(20, 26)))
+    wr = media.Writer(out, size, fps, crf=int(rng.integers(20, 26)), audio=p.get("audio"))
     wobble = camera.smooth_path(rng, n, fps, 3.0)
     for i in range(n):
         dx, dy = offs[i]

@@ -44,7 +44,7 @@ def live_control(job, out, rng):
     canvas = _centred(frames, size, zoom=rng.uniform(0.95, 1.05))
     fin = camera.Finish(rng, n, fps, size, noise=rng.uniform(1.5, 4), gain=p["gain"], blur=rng.uniform(0, 0.7),
                         jpeg=rng.choice([None, 75, 90]), drift=0.04)
-    wr = media.Writer(out, size, fps, crf=p["crf"])
+    wr = media.Writer(out, size, fps, crf=p["crf"], audio=p.get("audio"))
     for i in range(n):
         wr.write(fin(_handheld(canvas.place(frames[i]), size, sx[i], sy[i]), i))
     wr.close()

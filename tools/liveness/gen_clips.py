@@ -1,6 +1,6 @@
 """Deterministic generator of labelled liveness test clips (see README.md).
 
-python gen_clips.py OUT_DIR [--seed N] [--set tune|holdout] [--jobs 2] [--only SUBSTRING]
+python gen_clips.py OUT_DIR [--seed N] [--set tune|holdout] [--jobs 2] [--only SUBSTRING] [--keep]
 Writes the clips and OUT_DIR/videos.csv (file,mode,validate_data,expected,notes,source,license)."""
 
 import argparse
@@ -17,6 +17,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import attacks  # noqa: E402
 import badinputs  # noqa: E402
 import conditions  # noqa: E402
+import lip  # noqa: E402
 from plan import make_plan  # noqa: E402
 from sources import DEFAULT_SEED  # noqa: E402
 
@@ -31,6 +32,7 @@ KINDS = {
     "noface": conditions.no_face,
     "headmotion": conditions.head_motion,
     "bad": badinputs.bad_input,
+    "lip": lip.lip_clip,
 }
 
 
@@ -49,6 +51,7 @@ def main():
     ap.add_argument("--seed", type=int, default=None, help="default: 1001 for tune, 2002 for holdout")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--only", default="", help="generate only clips whose file name contains this")
+    ap.add_argument("--keep", action="store_true", help="keep clips already in OUT_DIR (list them, do not remake)")
     a = ap.parse_args()
     seed = DEFAULT_SEED[a.set] if a.seed is None else a.seed
     if a.seed is not None and a.seed == DEFAULT_SEED["holdout" if a.set == "tune" else "tune"]:
@@ -58,15 +61,16 @@ def main():
     todo = [j for j in jobs if a.only in j["file"]]
     t0 = time.time()
     with multiprocessing.Pool(a.jobs) as pool:
-        for name, secs, size in pool.imap_unordered(run_job, [(j, a.out_dir) for j in todo]):
+        make = [j for j in todo if not (a.keep and os.path.exists(os.path.join(a.out_dir, j["file"])))]
+        for name, secs, size in pool.imap_unordered(run_job, [(j, a.out_dir) for j in make]):
             print(f"{name:55s} {secs:5.1f} s {size / 1e6:5.2f} MB", flush=True)
     with open(os.path.join(a.out_dir, "videos.csv"), "w", newline="") as f:
         wr = csv.writer(f, lineterminator="\n")
         wr.writerow(["file", "mode", "validate_data", "expected", "notes", "source", "license"])
-        for j in jobs:
+        for j in todo:
             for mode, vd, expected, notes in j["rows"]:
                 wr.writerow([j["file"], mode, vd, expected, notes, j["source"], j["license"]])
-    rows = sum(len(j["rows"]) for j in jobs)
+    rows = sum(len(j["rows"]) for j in todo)
     print(f"{a.set} seed {seed}: {len(todo)} clips, {rows} rows in {time.time() - t0:.0f} s -> {a.out_dir}")
 
 

@@ -4,7 +4,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 if [[ $# -lt 1 || "$1" == -* ]]; then
-    echo "usage: $0 OUT_DIR [--seed N] [--set tune|holdout] [--jobs N] [--only SUBSTRING]" >&2
+    echo "usage: $0 OUT_DIR [--seed N] [--set tune|holdout] [--jobs N] [--only SUBSTRING] [--keep]" >&2
     exit 2
 fi
 for tool in ffmpeg ffprobe espeak-ng; do

@@ -39,9 +39,9 @@ class Writer:
         w, h = size
         cmd = ["ffmpeg", "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24",
                "-s", f"{w}x{h}", "-r", f"{fps:g}", "-i", "-"]
-        if audio:
+        if audio:  # padded with silence to the video's length
             cmd += ["-i", audio]
-        cmd += ["-map", "0:v"] + (["-map", "1:a", "-c:a", "aac", "-b:a", "64k", "-shortest"] if audio else [])
+        cmd += ["-map", "0:v"] + (["-map", "1:a", "-af", "apad", "-c:a", "aac", "-b:a", "64k", "-shortest"] if audio else [])
         # CRF for quality, capped at 3 Mbit/s so a 7 s clip stays under ~3 MB even with heavy noise
         cmd += ["-c:v", "libx264", "-preset", preset, "-crf", str(crf), "-maxrate", "3000k", "-bufsize", "6000k",
                 "-pix_fmt", "yuv420p",

@@ -12,7 +12,7 @@ use clap::Args;
 use serde::Serialize;
 
 use ekyc_liveness::lip::assess_lip;
-use ekyc_liveness::{assess, Mode, SignalTable};
+use ekyc_liveness::{assess, Mode, SignalTable, Verdict};
 use ekyc_media::{DecodedVideo, VideoOptions};
 use ekyc_types::ErrorCode;
 
@@ -47,6 +47,8 @@ struct Row {
     validate: String,
     expected: String,
     got: String,
+    /// Liveness score 0..100 (0 when a check failed).
+    score: f32,
     correct: bool,
     /// live, or the attack kind (from the file name: attack_<kind>_..., bad_...).
     kind: String,
@@ -109,6 +111,9 @@ fn kind_of(label: &Label) -> String {
     if label.expected == "Success" {
         return "live".into();
     }
+    if label.expected == ErrorCode::LipVoiceRecognize.as_str() {
+        return "wrong code (LIP)".into();
+    }
     // attack_<kind>_..., bad_..., else the first word of the name (print_, replay_, mask_, ...).
     let name = label
         .file
@@ -117,9 +122,68 @@ fn kind_of(label: &Label) -> String {
     let name = name.strip_prefix("attack_").unwrap_or(name);
     match name.split('_').next().unwrap_or("") {
         "bad" => "bad input".into(),
-        "live" | "fmt" | "lip" | "" => "live clip, failing check".into(),
+        "live" | "fmt" | "" => "live clip, failing check".into(),
+        // lip_print_..., lip_mask_...: the attack under the voice; other lip_ clips are live
+        "lip" => match name.split('_').nth(1).unwrap_or("") {
+            attack @ ("print" | "mask") => attack.into(),
+            _ => "live clip, failing check".into(),
+        },
         kind => kind.into(),
     }
+}
+
+/// The wire result and the liveness score of a verdict.
+fn outcome(v: &Verdict) -> (String, f32) {
+    let got = v
+        .failure
+        .as_ref()
+        .map(|f| f.code.as_str().to_string())
+        .unwrap_or_else(|| "Success".into());
+    (got, v.score)
+}
+
+/// The speech condition of a LIP clip from its generated name (`lip_<noise><snr>_...`).
+/// The rank orders the table rows from clean to noisiest.
+fn lip_condition(file: &str) -> (u8, &'static str) {
+    let token = file.split('_').nth(1).unwrap_or("");
+    let snr = token.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+    match (token, snr) {
+        ("clean", _) => (0, "clean speech"),
+        ("shift1s", _) => (1, "clean, dubbed 1 s late"),
+        (_, "20") => (2, "20 dB SNR (white/babble/music)"),
+        (_, "10") => (3, "10 dB SNR (white/babble/music)"),
+        (_, "5") => (4, "5 dB SNR (white/babble/music)"),
+        _ => (5, "real recordings (FSDD voices)"),
+    }
+}
+
+/// LIP: how often the right code is accepted per speech condition, and how often a wrong one is.
+fn print_lip_table(rows: &[&Row]) {
+    let lip: Vec<_> = rows.iter().filter(|r| r.mode == "LIP").collect();
+    if lip.is_empty() {
+        return;
+    }
+    let mut by_condition: BTreeMap<(u8, &str), (usize, usize)> = BTreeMap::new();
+    for r in lip.iter().filter(|r| r.expected == "Success") {
+        let e = by_condition.entry(lip_condition(&r.file)).or_default();
+        e.0 += usize::from(r.got == "Success");
+        e.1 += 1;
+    }
+    println!("\n| LIP speech (right code asked) | clips | accepted |");
+    println!("|---|---|---|");
+    for ((_, condition), (ok, n)) in &by_condition {
+        println!("| {condition} | {n} | {} |", pct(*ok, *n));
+    }
+    let wrong: Vec<_> = lip
+        .iter()
+        .filter(|r| r.expected == ErrorCode::LipVoiceRecognize.as_str())
+        .collect();
+    let accepted = wrong.iter().filter(|r| r.got == "Success").count();
+    println!(
+        "| wrong code asked | {} | {} |",
+        wrong.len(),
+        pct(accepted, wrong.len())
+    );
 }
 
 /// A decoded and tracked clip, or the wire code its decoding failed with.
@@ -151,12 +215,12 @@ pub fn run(args: &EvalLivenessArgs) -> anyhow::Result<()> {
             cache.insert(label.file.clone(), tracked);
         }
         let started = Instant::now();
-        let got = match &cache[&label.file] {
-            Err(code) => code.clone(),
+        let (got, score) = match &cache[&label.file] {
+            Err(code) => (code.clone(), 0.0),
             Ok((video, table, _)) => {
                 let validate = (!label.validate.is_empty()).then_some(label.validate.as_str());
                 match parse_mode(&label.mode, validate) {
-                    Err(e) => format!("InvalidParameterValue ({e})"),
+                    Err(e) => (format!("InvalidParameterValue ({e})"), 0.0),
                     Ok(Mode::Lip) => {
                         let audio = video.audio_16k_mono.as_deref();
                         let (v, _) = assess_lip(
@@ -167,16 +231,9 @@ pub fn run(args: &EvalLivenessArgs) -> anyhow::Result<()> {
                             &label.validate,
                             &models.config,
                         )?;
-                        v.failure
-                            .map(|f| f.code.as_str().to_string())
-                            .unwrap_or_else(|| "Success".into())
+                        outcome(&v)
                     }
-                    Ok(mode) => {
-                        let v = assess(table, &video.frames, &mode, &models.config, 1);
-                        v.failure
-                            .map(|f| f.code.as_str().to_string())
-                            .unwrap_or_else(|| "Success".into())
-                    }
+                    Ok(mode) => outcome(&assess(table, &video.frames, &mode, &models.config, 1)),
                 }
             }
         };
@@ -188,13 +245,14 @@ pub fn run(args: &EvalLivenessArgs) -> anyhow::Result<()> {
             validate: label.validate.clone(),
             expected: label.expected.clone(),
             got,
+            score,
             correct,
             kind: kind_of(label),
             ms: track_ms + started.elapsed().as_secs_f64() * 1e3,
         };
         if !args.json {
             eprintln!(
-                "[{}/{}] {} {} {:<6} {} -> {} {}",
+                "[{}/{}] {} {} {:<6} {} -> {} (score {:.0}) {}",
                 i + 1,
                 labels.len(),
                 if row.correct { "ok  " } else { "MISS" },
@@ -202,6 +260,7 @@ pub fn run(args: &EvalLivenessArgs) -> anyhow::Result<()> {
                 row.validate,
                 row.file,
                 row.got,
+                row.score,
                 if row.correct {
                     String::new()
                 } else {
@@ -266,6 +325,7 @@ fn print_tables(rows: &[&Row], skipped: usize) {
     for (kind, (accepted, n)) in by_rate {
         println!("| {kind} | {n} | {} |", pct(accepted, n));
     }
+    print_lip_table(rows);
     let mut ms: Vec<f64> = rows.iter().map(|r| r.ms).collect();
     ms.sort_by(|a, b| a.total_cmp(b));
     let median = ms.get(ms.len() / 2).copied().unwrap_or(0.0);
