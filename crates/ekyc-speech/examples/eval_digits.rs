@@ -1,7 +1,7 @@
 //! Accuracy and speed of the audio checks on a labelled set (tools/speech/gen_digits.py):
 //!
 //!   tools/speech/gen_digits.py /tmp/digits && \
-//!   cargo run --release -p ekyc-speech --example eval_digits -- /tmp/digits [--margin 4] [--threads 1]
+//!   cargo run --release -p ekyc-speech --example eval_digits -- /tmp/digits [--margin 4] [--margin-far 3] [--threads 1]
 //!
 //! Per condition: exact = the best hypothesis is the spoken code; accept = the spoken code,
 //! requested, is accepted (Match); wrong-accept = a different random code, requested, is
@@ -38,7 +38,7 @@ struct Tally {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(dir) = args.first().map(PathBuf::from) else {
-        eprintln!("usage: eval_digits DIR [--margin M] [--threads N]");
+        eprintln!("usage: eval_digits DIR [--margin M] [--margin-far M] [--threads N]");
         return ExitCode::from(2);
     };
     let mut cfg = SpeechConfig::default();
@@ -47,6 +47,15 @@ fn main() -> ExitCode {
             Some(m) => cfg.code_margin = m,
             None => {
                 eprintln!("--margin needs a number");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    if let Some(i) = args.iter().position(|a| a == "--margin-far") {
+        match args.get(i + 1).and_then(|m| m.parse().ok()) {
+            Some(m) => cfg.code_margin_far = m,
+            None => {
+                eprintln!("--margin-far needs a number");
                 return ExitCode::from(2);
             }
         }

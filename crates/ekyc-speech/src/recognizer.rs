@@ -124,8 +124,13 @@ impl SpeechRecognizer {
         let recognise_started = Instant::now();
         let (heard, margin) = self.recognise(&normalised, &report.voiced, requested_code)?;
         report.timings.recognise_ms = ms_since(recognise_started);
+        let allowed = if differing_digits(heard.as_deref(), requested_code) >= 3 {
+            self.cfg.code_margin_far
+        } else {
+            self.cfg.code_margin
+        };
         report.verdict = match margin {
-            Some(m) if m <= self.cfg.code_margin => SpeechVerdict::Match,
+            Some(m) if m <= allowed => SpeechVerdict::Match,
             _ => SpeechVerdict::WrongCode,
         };
         report.heard = heard;
@@ -210,6 +215,16 @@ impl SpeechRecognizer {
         };
         Ok((heard, margin))
     }
+}
+
+/// Places where the heard digits differ from the code (a length mismatch counts the extra
+/// places; nothing heard differs everywhere).
+fn differing_digits(heard: Option<&str>, code: &str) -> usize {
+    let Some(heard) = heard else {
+        return code.len();
+    };
+    let same = heard.bytes().zip(code.bytes()).filter(|(a, b)| a == b).count();
+    heard.len().max(code.len()) - same
 }
 
 fn ms_since(t: Instant) -> f32 {

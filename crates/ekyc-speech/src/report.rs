@@ -17,6 +17,10 @@ pub struct SpeechConfig {
     /// accepted 92.0 % of the spoken codes and 0 % of random other codes; 6 accepted 96.0 %
     /// and 0.3 % (one clip in 5 dB babble). Re-tune on real selfie audio.
     pub code_margin: f32,
+    /// The margin when the best hypothesis differs from the requested code in three or more
+    /// places: noise that makes every code score alike must not pass a code nobody said
+    /// (a random code got within 6 of "1111" heard in 5 dB babble).
+    pub code_margin_far: f32,
     /// Audio is scaled so its peak sits here before VAD and recognition (levels are measured
     /// on the original): Silero misses quiet speech that it finds once amplified.
     pub normalise_peak_dbfs: f32,
@@ -39,6 +43,7 @@ impl Default for SpeechConfig {
             min_voiced_s: 0.4,
             low_voice_dbfs: -40.0,
             code_margin: 6.0,
+            code_margin_far: 3.0,
             normalise_peak_dbfs: -3.0,
             max_gain_db: 50.0,
             silence_peak_dbfs: -90.0,
