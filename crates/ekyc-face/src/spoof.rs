@@ -3,8 +3,8 @@
 //! A display is a grid of R, G, B sub-pixels; photographed, it leaves sharp isolated peaks in
 //! the 2-D spectrum (the grid itself, or moiré where the camera samples below its pitch). The
 //! document alarm stage measures exactly that for screen recaptures of cards
-//! ([`ekyc_alarms::screen`]); here it runs on the face and its surroundings, where a recaptured
-//! selfie shows the grid and a real one shows skin, hair and background.
+//! ([`ekyc_alarms::screen`]); here it runs on the face box, where a recaptured photo shows the
+//! grid and a real one shows skin.
 //!
 //! Printed photos (a passport portrait photographed) are *not* the target: their halftone or
 //! dye texture is weaker and not a sub-pixel grid; the threshold is chosen on generated sets
@@ -16,9 +16,11 @@ use serde::Serialize;
 
 use crate::geometry::{BBox, Face};
 
-/// The face box is widened by this share of its size on every side before measuring: the grid
-/// shows on the background and hair as well as on the skin.
-pub const CONTEXT: f32 = 0.5;
+/// Share of the face box's size added on every side before measuring. 0: a reference photo is
+/// often a passport portrait cut with some of the page around it, and the page's guilloche
+/// (fine periodic lines) gives peaks of its own — widening by 20 % raised the best controls'
+/// score from 7.3 to 9.1 on the hold-out set, by 50 % to 9.3, while adding no recapture.
+pub const CONTEXT: f32 = 0.0;
 
 /// What the screen-recapture check measured on one photo.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -112,8 +114,8 @@ mod tests {
         let img = RgbImage::new(50, 50);
         assert!(screen_measure(&img, &face(10.0, 10.0, 30.0, 30.0)).is_none());
         assert_eq!(
-            region(&face(10.0, 10.0, 30.0, 30.0).bbox, 50, 50),
-            [0, 0, 40, 40]
+            region(&face(-5.0, 10.0, 30.0, 60.0).bbox, 50, 50),
+            [0, 10, 30, 50]
         );
     }
 }

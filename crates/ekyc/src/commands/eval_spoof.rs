@@ -83,9 +83,11 @@ fn read_labels(path: &std::path::Path) -> anyhow::Result<Vec<Label>> {
     let mut lines = text.lines().filter(|l| !l.trim().is_empty());
     let header = split_csv(lines.next().context("empty label file")?);
     let col = |name: &str| header.iter().position(|h| h.trim() == name);
-    let (Some(file), Some(label)) = (col("file"), col("label")) else {
-        bail!("{} needs the columns file,label", path.display());
+    let Some(file) = col("file") else {
+        bail!("{} needs a file column", path.display());
     };
+    // Without a label column (identities.csv, the documents' labels.csv) every image is live.
+    let label = col("label");
     let kind = col("kind").or(col("attack_type"));
     lines
         .map(|line| {
@@ -96,9 +98,14 @@ fn read_labels(path: &std::path::Path) -> anyhow::Result<Vec<Label>> {
                     .map(|s| s.trim().to_string())
                     .unwrap_or_default()
             };
-            let class = match get(label).to_ascii_lowercase().as_str() {
+            let class = match label
+                .map(get)
+                .unwrap_or_default()
+                .to_ascii_lowercase()
+                .as_str()
+            {
                 "spoof" | "fake" | "attack" => Class::Spoof,
-                "live" | "real" | "genuine" => Class::Live,
+                "live" | "real" | "genuine" | "" => Class::Live,
                 "print" => Class::Print,
                 other => bail!("unknown label {other:?} in {line:?}"),
             };
