@@ -6,6 +6,7 @@ use std::process::Command;
 use anyhow::{bail, Context};
 use clap::Args;
 
+use ekyc_face::spoof::screen_measure;
 use ekyc_face::{compare, CompareOptions};
 
 use crate::commands::bench::{print_table, time_ms, Row};
@@ -102,6 +103,21 @@ pub fn run(args: &BenchFacesArgs) -> anyhow::Result<()> {
     })?;
     rows.push(Row {
         name: "full compare: decode 2 JPEGs + 2 × describe + Sim".into(),
+        input: input.clone(),
+        median,
+        p90,
+    });
+    eprintln!("timing the screen-recapture check ...");
+    let face = pipeline
+        .detector
+        .detect_largest(&image)?
+        .context("no face in the bench image")?;
+    let (median, p90) = time_ms(args.runs, || {
+        screen_measure(&image, &face).context("face too small for the screen check")?;
+        Ok(())
+    })?;
+    rows.push(Row {
+        name: "screen-recapture check (LifePhotoDetectFake), one face".into(),
         input: input.clone(),
         median,
         p90,
