@@ -26,6 +26,7 @@ pub mod photo_checks;
 mod pipeline;
 mod rigid3;
 pub mod roc;
+pub mod spoof;
 mod warp;
 
 pub use align::{align, chip_transform, CHIP_SIZE, CHIP_TEMPLATE};

@@ -10,6 +10,7 @@ use crate::embed::Descriptor;
 use crate::error::FaceError;
 use crate::geometry::Face;
 use crate::pipeline::FacePipeline;
+use crate::spoof::screen_measure;
 
 /// Thresholds; defaults and how they were chosen are on each field.
 #[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
@@ -28,6 +29,11 @@ pub struct PhotoCheckConfig {
     pub max_brightness: f32,
     /// Variance of the Laplacian of the grey 150×150 chip: below is too blurred.
     pub min_sharpness: f32,
+    /// Run the screen-recapture check ([`crate::spoof`]) → `LifePhotoDetectFake`.
+    pub screen_check: bool,
+    /// Screen-recapture score (ln of the spectral peak ratio around the face) at or above
+    /// which the photo counts as a recapture of a display. See [`MAX_SCREEN_SCORE`].
+    pub max_screen_score: f32,
 }
 
 impl Default for PhotoCheckConfig {
@@ -39,6 +45,8 @@ impl Default for PhotoCheckConfig {
             min_brightness: 40.0,
             max_brightness: 220.0,
             min_sharpness: MIN_SHARPNESS,
+            screen_check: true,
+            max_screen_score: MAX_SCREEN_SCORE,
         }
     }
 }
@@ -49,6 +57,13 @@ impl Default for PhotoCheckConfig {
 /// copy's face was found elsewhere or kept strong edges). 20 keeps every real photo with a 2.5×
 /// margin and refuses faces with no usable detail; it is not a fine focus test.
 pub const MIN_SHARPNESS: f32 = 20.0;
+
+/// See `PhotoCheckConfig::max_screen_score`. Chosen 2026-11-25 on the tune split of
+/// `tools/faces/gen_spoofs.py` (7 identities, `--per-kind 30`): the 90 clean controls
+/// (re-photographed originals, synthetic passport portrait crops, real specimen pages) reached
+/// at most 7.48, so 7.6 flags none of them and 49 of 60 screen recaptures. Hold-out and
+/// real-photo numbers are in the README (`ekyc eval spoof`).
+pub const MAX_SCREEN_SCORE: f32 = 7.6;
 
 /// One measured check.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -63,8 +78,12 @@ pub struct CheckValue {
 #[derive(Clone, Debug, PartialEq)]
 pub enum PhotoProblem {
     NoFace,
-    SeveralFaces { count: usize },
+    SeveralFaces {
+        count: usize,
+    },
     PoorQuality(CheckValue),
+    /// A recapture of a face shown on a screen.
+    Fake(CheckValue),
 }
 
 impl PhotoProblem {
@@ -78,6 +97,10 @@ impl PhotoProblem {
             }
             PhotoProblem::PoorQuality(c) => format!(
                 "photo quality check {} failed: {:.1} (limit {:.1})",
+                c.name, c.value, c.threshold
+            ),
+            PhotoProblem::Fake(c) => format!(
+                "the photo looks like a recapture of a screen: {} {:.2} (limit {:.2})",
                 c.name, c.value, c.threshold
             ),
         }
@@ -147,12 +170,33 @@ pub fn check_photo(
     if let Some(failed) = checks.iter().find(|c| !c.pass) {
         return Ok(Err(PhotoProblem::PoorQuality(failed.clone())));
     }
+    let mut checks = checks;
+    if let Some(fake) = screen_check(image, &face, cfg) {
+        if !fake.pass {
+            return Ok(Err(PhotoProblem::Fake(fake)));
+        }
+        checks.push(fake);
+    }
     let descriptor = pipeline.embedder.embed(&chip)?;
     Ok(Ok(CheckedPhoto {
         face,
         descriptor,
         checks,
     }))
+}
+
+/// The screen-recapture check when enabled and the face's surroundings are large enough.
+pub fn screen_check(image: &RgbImage, face: &Face, cfg: &PhotoCheckConfig) -> Option<CheckValue> {
+    if !cfg.screen_check {
+        return None;
+    }
+    let m = screen_measure(image, face)?;
+    Some(check(
+        "screen_recapture",
+        m.score,
+        cfg.max_screen_score,
+        m.score < cfg.max_screen_score,
+    ))
 }
 
 fn check(name: &'static str, value: f32, threshold: f32, pass: bool) -> CheckValue {

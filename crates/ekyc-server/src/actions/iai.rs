@@ -4,10 +4,12 @@ use serde_json::Value;
 
 use std::time::Instant;
 
-use ekyc_face::{compare, CompareError, CompareOptions, QualityFloor};
+use ekyc_face::photo_checks::{screen_check, PhotoCheckConfig};
+use ekyc_face::{compare, CompareError, CompareOptions, Comparison, QualityFloor};
 use ekyc_types::wire::iai::{CompareFaceRequest, CompareFaceResponse};
 use ekyc_types::wire::{parse_request, present};
 use ekyc_types::{EkycError, ErrorCode};
+use image::RgbImage;
 
 use super::{pipeline_missing, Reply};
 use crate::app::App;
@@ -82,11 +84,14 @@ pub async fn compare_face(
         try_rotations: req.need_rotate_detection == Some(1),
     };
     let started = Instant::now();
+    let checks = app.config.photo_checks.clone();
     let comparison = admission
         .run(move || {
             let [(_, a), (_, b)] = <[_; 2]>::try_from(images)
                 .map_err(|_| EkycError::internal("CompareFace needs two images"))?;
-            compare(&face, &a.image, &b.image, &opts).map_err(compare_error)
+            let comparison = compare(&face, &a.image, &b.image, &opts).map_err(compare_error)?;
+            refuse_recaptures([&a.image, &b.image], &comparison, &checks)?;
+            Ok(comparison)
         })
         .await?;
     ctx.stage("face", started);
@@ -103,6 +108,34 @@ pub async fn compare_face(
         description: None,
         sim: Some(comparison.iai_score),
     })
+}
+
+/// `FailedOperation.LifePhotoDetectFake` when either compared face was photographed off a
+/// screen (the reference-photo check of `[photo_checks]`, on the face the comparison used).
+fn refuse_recaptures(
+    images: [&RgbImage; 2],
+    comparison: &Comparison,
+    checks: &PhotoCheckConfig,
+) -> Result<(), EkycError> {
+    for (which, (image, face)) in images.iter().zip(&comparison.faces).enumerate() {
+        if let Some(c) = screen_check(image, face, checks).filter(|c| !c.pass) {
+            return Err(EkycError::new(
+                ErrorCode::LifePhotoDetectFake,
+                format!(
+                    "{} looks like a photo of a screen: {} {:.2} (limit {:.2})",
+                    if which == 0 {
+                        "ImageA/UrlA"
+                    } else {
+                        "ImageB/UrlB"
+                    },
+                    c.name,
+                    c.value,
+                    c.threshold
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// iai's codes for a comparison that could not be made.

@@ -58,6 +58,7 @@ pub fn photo_problem(
             PhotoProblem::NoFace => ErrorCode::LifePhotoDetectNoFaces,
             PhotoProblem::SeveralFaces { .. } => ErrorCode::LifePhotoDetectFaces,
             PhotoProblem::PoorQuality(_) => ErrorCode::LifePhotoPoorQuality,
+            PhotoProblem::Fake(_) => ErrorCode::LifePhotoDetectFake,
         };
         (code, format!("reference photo: {}", problem.describe()))
     }))

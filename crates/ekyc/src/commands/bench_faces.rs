@@ -1,10 +1,12 @@
 //! `ekyc bench faces`: the face pipeline's speed on a 1 MP selfie made from a real photo.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
-use anyhow::Context;
+use anyhow::{bail, Context};
 use clap::Args;
 
+use ekyc_face::spoof::screen_measure;
 use ekyc_face::{compare, CompareOptions};
 
 use crate::commands::bench::{print_table, time_ms, Row};
@@ -20,6 +22,10 @@ pub struct BenchFacesArgs {
     /// Face photo to scale to 1 MP (default: faces/images/face_recognition__obama.jpg in EKYC_TEST_DATA or ../shared/data).
     #[arg(long)]
     image: Option<PathBuf>,
+    /// Python of a venv with the `face_recognition` package: add its rows on the same image
+    /// (tools/faces/bench_dlib.py; setup in that file).
+    #[arg(long)]
+    dlib_python: Option<PathBuf>,
 }
 
 fn default_image() -> PathBuf {
@@ -97,10 +103,67 @@ pub fn run(args: &BenchFacesArgs) -> anyhow::Result<()> {
     })?;
     rows.push(Row {
         name: "full compare: decode 2 JPEGs + 2 × describe + Sim".into(),
-        input,
+        input: input.clone(),
         median,
         p90,
     });
+    eprintln!("timing the screen-recapture check ...");
+    let face = pipeline
+        .detector
+        .detect_largest(&image)?
+        .context("no face in the bench image")?;
+    let (median, p90) = time_ms(args.runs, || {
+        screen_measure(&image, &face).context("face too small for the screen check")?;
+        Ok(())
+    })?;
+    rows.push(Row {
+        name: "screen-recapture check (LifePhotoDetectFake), one face".into(),
+        input: input.clone(),
+        median,
+        p90,
+    });
+    if let Some(python) = &args.dlib_python {
+        eprintln!("timing dlib (face_recognition) ...");
+        rows.extend(dlib_rows(python, &jpeg, &input, args.runs)?);
+    }
     print_table("ekyc bench faces", &rows, args.runs);
     Ok(())
+}
+
+#[derive(serde::Deserialize)]
+struct DlibRow {
+    name: String,
+    median: f64,
+    p90: f64,
+}
+
+/// The same JPEG through tools/faces/bench_dlib.py in `python`'s venv.
+fn dlib_rows(python: &Path, jpeg: &[u8], input: &str, runs: usize) -> anyhow::Result<Vec<Row>> {
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("selfie.jpg");
+    std::fs::write(&path, jpeg)?;
+    let out = Command::new(python)
+        .arg("tools/faces/bench_dlib.py")
+        .arg("--image")
+        .arg(&path)
+        .args(["--runs", &runs.to_string(), "--json"])
+        .output()
+        .with_context(|| format!("running {}", python.display()))?;
+    if !out.status.success() {
+        bail!(
+            "tools/faces/bench_dlib.py failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    let rows: Vec<DlibRow> =
+        serde_json::from_slice(&out.stdout).context("reading bench_dlib.py's JSON")?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Row {
+            name: r.name,
+            input: input.to_string(),
+            median: r.median,
+            p90: r.p90,
+        })
+        .collect())
 }

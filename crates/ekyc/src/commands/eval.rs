@@ -6,6 +6,7 @@ use crate::commands::eval_alarms::{self, EvalAlarmsArgs};
 use crate::commands::eval_documents::{self, EvalDocumentsArgs};
 use crate::commands::eval_faces::{self, EvalFacesArgs};
 use crate::commands::eval_liveness::{self, EvalLivenessArgs};
+use crate::commands::eval_spoof::{self, EvalSpoofArgs};
 
 #[derive(Subcommand)]
 pub enum EvalCommand {
@@ -20,6 +21,9 @@ pub enum EvalCommand {
     /// Document fraud alarms on DIR/labels.csv (file,attack): per-alarm TPR, FPR on clean and
     /// on other attacks at each level, ROC points, confusion, ms per image.
     Alarms(EvalAlarmsArgs),
+    /// Reference-photo screen-recapture check (LifePhotoDetectFake) on DIR/labels.csv
+    /// (file,label live|spoof[,kind]): TPR, FPR per kind, best TPR at FPR ceilings, ms.
+    Spoof(EvalSpoofArgs),
 }
 
 pub fn run(cmd: EvalCommand) -> anyhow::Result<()> {
@@ -28,5 +32,6 @@ pub fn run(cmd: EvalCommand) -> anyhow::Result<()> {
         EvalCommand::Documents(args) => eval_documents::run(&args),
         EvalCommand::Liveness(args) => eval_liveness::run(&args),
         EvalCommand::Alarms(args) => eval_alarms::run(&args),
+        EvalCommand::Spoof(args) => eval_spoof::run(&args),
     }
 }

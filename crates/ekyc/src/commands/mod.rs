@@ -10,6 +10,7 @@ pub mod eval_alarms;
 pub mod eval_documents;
 pub mod eval_faces;
 pub mod eval_liveness;
+pub mod eval_spoof;
 pub mod faces;
 pub mod keys;
 pub mod liveness;
