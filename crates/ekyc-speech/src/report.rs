@@ -19,7 +19,9 @@ pub struct SpeechConfig {
     pub code_margin: f32,
     /// The margin when the best hypothesis differs from the requested code in three or more
     /// places: noise that makes every code score alike must not pass a code nobody said
-    /// (a random code got within 6 of "1111" heard in 5 dB babble).
+    /// (a random code got within 6 of "1111" heard in 5 dB babble). eval_digits, 300 clips:
+    /// far margin 6 → 96.3 % accepted, 0.3 % wrong accepted; 5 → 95.0 %, 0 %; 4 → 94.0 %,
+    /// 0 % (10 dB SNR 95.6 %); 3 → 91.7 %, 0 %.
     pub code_margin_far: f32,
     /// Audio is scaled so its peak sits here before VAD and recognition (levels are measured
     /// on the original): Silero misses quiet speech that it finds once amplified.
@@ -43,7 +45,7 @@ impl Default for SpeechConfig {
             min_voiced_s: 0.4,
             low_voice_dbfs: -40.0,
             code_margin: 6.0,
-            code_margin_far: 3.0,
+            code_margin_far: 4.0,
             normalise_peak_dbfs: -3.0,
             max_gain_db: 50.0,
             silence_peak_dbfs: -90.0,
