@@ -15,9 +15,9 @@ const SMOOTH: f32 = 6.0;
 /// A finger's part off the card, against its part on it: at least (it comes from outside)...
 const FINGER_MIN_OFF: f32 = 0.15;
 /// ... and at most (else it is a skin-toned table the predicted card region clips).
-const FINGER_MAX_OFF: f32 = 6.0;
+const FINGER_MAX_OFF: f32 = 12.0;
 /// Share of a finger blob's pixels with skin 2 px away on all four sides.
-const FINGER_MIN_SOLID: f32 = 0.6;
+const FINGER_MIN_SOLID: f32 = 0.55;
 /// Spread (σ of luma) of a finger's skin: its sides are in shade.
 const FINGER_MIN_SHADING: f32 = 6.0;
 /// A blob over more of the card than this is skin-toned paper or print, not a finger.
