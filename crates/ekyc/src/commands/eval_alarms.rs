@@ -24,7 +24,7 @@ pub struct EvalAlarmsArgs {
     /// Print the summary and per-image scores as JSON.
     #[arg(long)]
     json: bool,
-    /// Do not read the MRZ (the whole image is the card region).
+    /// Do not read the MRZ nor use cached bands (the whole image is the card region).
     #[arg(long)]
     no_mrz: bool,
     /// MRZ hints cache (JSON, file name → band or null): bands found there are used as they
@@ -122,6 +122,7 @@ pub fn run(args: &EvalAlarmsArgs) -> anyhow::Result<()> {
     let mut rows = Vec::with_capacity(labels.len());
     for (i, (file, attack)) in labels.iter().enumerate() {
         let source = match hints.get(file) {
+            Some(_) if args.no_mrz => HintSource::Cached(None),
             Some(hint) => HintSource::Cached(*hint),
             None => HintSource::Reader(reader.as_ref()),
         };
