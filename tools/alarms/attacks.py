@@ -290,14 +290,51 @@ def glare_spot(img, corners, rng, strength, soft=False):
     return img + lobe[..., None] * peak * tint
 
 
+def card_mask(shape, corners, soften=1.0):
+    """1 inside the document's quadrilateral, 0 outside (softened edge)."""
+    h, w = shape[:2]
+    m = Image.new("L", (w, h), 0)
+    ImageDraw.Draw(m).polygon([tuple(p) for p in corners], fill=255)
+    return np.asarray(m.filter(ImageFilter.GaussianBlur(soften)), np.float32)[..., None] / 255
+
+
+def window_glare(img, corners, rng, strength):
+    """A window or lamp panel mirrored in the laminate: a bright, slanted quadrilateral with
+    soft edges, confined to the document."""
+    h, w = img.shape[:2]
+    doc_w = np.linalg.norm(corners[1] - corners[0])
+    doc_h = np.linalg.norm(corners[3] - corners[0])
+    c = corners.mean(0) + rng.uniform(-0.3, 0.3, 2) * np.array([doc_w, doc_h])
+    ow, oh = doc_w * rng.uniform(0.12, 0.3) * (1 + strength) / 2, doc_h * rng.uniform(0.2, 0.5)
+    a = rng.uniform(-0.6, 0.6)
+    pts = [tuple(c + rotate(np.array(p), a)) for p in
+           [(-ow / 2, -oh / 2), (ow / 2, -oh / 2), (ow / 2, oh / 2), (-ow / 2, oh / 2)]]
+    m = Image.new("L", (w, h), 0)
+    ImageDraw.Draw(m).polygon(pts, fill=255)
+    soft = doc_w * rng.uniform(0.01, 0.05)
+    lobe = np.asarray(m.filter(ImageFilter.GaussianBlur(soft)), np.float32) / 255
+    peak = 140 + 260 * strength
+    return img + (lobe[..., None] * card_mask(img.shape, corners)) * peak
+
+
 def glare(rng, severity):
+    """A lamp's lobe over the whole scene, a lobe only on the (glossy) document, or a
+    mirrored window; one or two of them."""
     strength = [0.35, 0.6, 1.0][severity - 1] * rng.uniform(0.85, 1.15)
     n = 1 if rng.random() < 0.7 else 2
+    kind = rng.choice(["spot", "laminate", "window"])
+
     def scene(img, c):
         for _ in range(n):
-            img = glare_spot(img, c, rng, strength)
+            if kind == "spot":
+                img = glare_spot(img, c, rng, strength)
+            elif kind == "laminate":
+                lit = glare_spot(img, c, rng, strength)
+                img = img + (lit - img) * card_mask(img.shape, c)
+            else:
+                img = window_glare(img, c, rng, strength)
         return img
-    return "spot", {"light": rng.uniform(0.2, 0.8)}, {"scene": scene}
+    return kind, {"light": rng.uniform(0.2, 0.8)}, {"scene": scene}
 
 
 # ---------------------------------------------------------------- blur (-9108)

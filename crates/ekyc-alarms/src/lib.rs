@@ -3,11 +3,11 @@
 //!
 //! | alarm | code | detector |
 //! |---|---|---|
-//! | covered | -9101 | [`covered`]: skin blob from the photo's edge over the card; card out of frame |
+//! | covered | -9101 | [`covered`]: solid, shaded skin blob entering the card; card out of frame |
 //! | photocopy | -9102 | [`photocopy`]: chromaticity spread (cast-invariant colourfulness) |
 //! | screen recapture | -9103 | [`screen`]: isolated spectral peaks of the sub-pixel grid / moiré |
 //! | tampered | -9104 | [`tampered`]: a compact region much smoother than the noise around it |
-//! | reflective | -9107 | [`glare`]: clipped blobs brighter than the card's paper |
+//! | reflective | -9107 | [`glare`]: clipped near-white blobs with the print under them washed out |
 //! | blurry | -9108 | [`blur`]: re-blur measure on the card's most textured tiles |
 //!
 //! [`check`] runs them all on the card region (from [`CardHints`]) and raises those whose score

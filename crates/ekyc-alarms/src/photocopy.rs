@@ -19,6 +19,8 @@ pub fn detect(v: &View) -> Detection {
     let f = 4;
     let (r, g, b) = (v.r.downscale(f), v.g.downscale(f), v.b.downscale(f));
     let c = v.card.scaled_down(f, r.w, r.h);
+    // Stay clear of the card's predicted edge: a coloured table must not count as colour.
+    let margin = v.card.width().min(v.card.height()) / 12;
     let mut chroma = Vec::with_capacity(c.area());
     for y in c.y0..c.y1 {
         for x in c.x0..c.x1 {
@@ -26,7 +28,7 @@ pub fn detect(v: &View) -> Detection {
                 (x * f + f / 2).min(v.y.w - 1),
                 (y * f + f / 2).min(v.y.h - 1),
             );
-            if !v.on_card(wx, wy) {
+            if !inner(v, wx, wy, margin) {
                 continue;
             }
             let (pr, pg, pb) = (r.at(x, y), g.at(x, y), b.at(x, y));
@@ -50,9 +52,30 @@ pub fn detect(v: &View) -> Detection {
         .map(|p| ((p.0 - mr).powi(2) + (p.1 - mg).powi(2)).sqrt())
         .collect();
     let coloured = dist.iter().filter(|&&d| d > COLOURED).count() as f32 / dist.len() as f32;
+    let share_at = |t: f32| dist.iter().filter(|&&d| d > t).count() as f32 / dist.len() as f32;
+    let (s015, s05) = (share_at(0.015), share_at(0.05));
+    let p90 = quantile(&mut dist, 0.90);
+    let p99 = quantile(&mut dist, 0.99);
     let p95 = quantile(&mut dist, 0.95);
     let score = 1.0 - (coloured / FULL_COLOUR_SHARE).min(1.0);
     Detection::new(CardAlarm::Photocopy, score)
         .with("coloured_share", coloured)
         .with("chroma_p95", p95)
+        .with("chroma_p90", p90)
+        .with("chroma_p99", p99)
+        .with("share_015", s015)
+        .with("share_05", s05)
+}
+
+/// Whether working pixel (x, y) lies on the card at least `m` pixels from its edge.
+fn inner(v: &View, x: usize, y: usize, m: usize) -> bool {
+    let (w, h) = (v.y.w, v.y.h);
+    if x < m || y < m || x + m >= w || y + m >= h {
+        return v.region_source == "image" && v.on_card(x, y);
+    }
+    v.on_card(x, y)
+        && v.on_card(x - m, y)
+        && v.on_card(x + m, y)
+        && v.on_card(x, y - m)
+        && v.on_card(x, y + m)
 }

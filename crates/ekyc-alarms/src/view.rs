@@ -3,7 +3,7 @@
 //! proportions), or the whole image when neither is known.
 
 use image::RgbImage;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::plane::{Plane, Rect};
 
@@ -12,7 +12,7 @@ pub const WORK_MAX_SIDE: usize = 1024;
 
 /// Where the MRZ was read: band corners in image pixels in reading order (top-left, top-right,
 /// bottom-right, bottom-left of the text as read) and its shape.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct MrzHint {
     pub corners: [(f32, f32); 4],
     /// Number of MRZ lines (2 for TD2/TD3/visas, 3 for TD1).
@@ -113,6 +113,10 @@ pub struct View<'a> {
     pub outside: f32,
     /// Where the region came from: "card", "mrz" or "image".
     pub region_source: &'static str,
+    /// Gap between the MRZ band and the nearest photo edge, in MRZ text lines (`None`
+    /// without an MRZ hint). A printed MRZ has a clear margin; a band touching the edge is
+    /// cut by the frame.
+    pub mrz_edge_gap: Option<f32>,
     /// Working pixels inside the card (the predicted quadrilateral, not just its bounding
     /// box); the central 60 % per side without a hint.
     pub inside: Vec<bool>,
@@ -155,8 +159,10 @@ impl<'a> View<'a> {
                     .collect()
             }
         };
+        let mrz_edge_gap = hints.mrz.and_then(|m| edge_gap(&m, fw as f32, fh as f32));
         View {
             full,
+            mrz_edge_gap,
             r,
             g,
             b,
@@ -175,6 +181,22 @@ impl<'a> View<'a> {
     pub fn on_card(&self, x: usize, y: usize) -> bool {
         self.inside[y * self.y.w + x]
     }
+}
+
+/// The MRZ band's distance to the nearest photo edge in text-line heights.
+fn edge_gap(m: &MrzHint, w: f32, h: f32) -> Option<f32> {
+    let [tl, _, _, bl] = m.corners;
+    let band_h = ((tl.0 - bl.0).powi(2) + (tl.1 - bl.1).powi(2)).sqrt();
+    let line_h = band_h / m.lines.max(1) as f32;
+    if !(line_h.is_finite() && line_h > 0.0) {
+        return None;
+    }
+    let gap = m
+        .corners
+        .iter()
+        .map(|p| p.0.min(w - 1.0 - p.0).min(p.1).min(h - 1.0 - p.1))
+        .fold(f32::MAX, f32::min);
+    Some(gap.max(0.0) / line_h)
 }
 
 /// Point in a convex quadrilateral (either winding).

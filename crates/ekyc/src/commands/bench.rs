@@ -18,7 +18,7 @@ pub enum BenchCommand {
     Intake(BenchArgs),
     /// Face detect + align + embed of a 1 MP selfie; full compare of two 1 MP photos.
     Faces(crate::commands::bench_faces::BenchFacesArgs),
-    /// MRZ reading of a 1600×1200 passport photo.
+    /// MRZ reading and the document alarm stage on a 1600×1200 passport photo.
     Ocr(crate::commands::bench_ocr::BenchOcrArgs),
     /// Liveness on a 6 s 720p MP4: decode, tracking + checks, SILENT + compare, ACTION; peak RSS.
     Liveness(crate::commands::bench_liveness::BenchLivenessArgs),

@@ -1,4 +1,5 @@
-//! `ekyc bench ocr`: MRZ reading speed on a passport photo of 1600×1200 made from a specimen.
+//! `ekyc bench ocr`: MRZ reading and document-alarm stage speed on a passport photo of
+//! 1600×1200 made from a specimen.
 
 use std::path::PathBuf;
 
@@ -82,7 +83,33 @@ pub fn run(args: &BenchOcrArgs) -> anyhow::Result<()> {
     })?;
     rows.push(Row {
         name: "JPEG decode + MRZ".into(),
-        input,
+        input: input.clone(),
+        median,
+        p90,
+    });
+    // The alarm stage as MLIDPassportOCR runs it: card region from the MRZ band just read.
+    let located = reader.read_located(&image)?;
+    let hints = ekyc_alarms::CardHints {
+        mrz: Some(ekyc_alarms::MrzHint {
+            corners: located.corners.map(|p| (p.x, p.y)),
+            lines: located.reading.lines.len(),
+            chars: located
+                .reading
+                .lines
+                .first()
+                .map_or(0, |l| l.chars().count()),
+        }),
+        card: None,
+    };
+    let config = ekyc_alarms::AlarmConfig::default();
+    eprintln!("timing the document alarm stage ...");
+    let (median, p90) = time_ms(args.runs, || {
+        ekyc_alarms::check(&image, &hints, &config);
+        Ok(())
+    })?;
+    rows.push(Row {
+        name: "document alarms (6 detectors, MRZ excluded)".into(),
+        input: input.clone(),
         median,
         p90,
     });

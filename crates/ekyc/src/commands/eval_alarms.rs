@@ -24,9 +24,14 @@ pub struct EvalAlarmsArgs {
     /// Print the summary and per-image scores as JSON.
     #[arg(long)]
     json: bool,
-    /// Do not read the MRZ (the whole image is the card region).
+    /// Do not read the MRZ nor use cached bands (the whole image is the card region).
     #[arg(long)]
     no_mrz: bool,
+    /// MRZ hints cache (JSON, file name → band or null): bands found there are used as they
+    /// are, the others read and added, so detector work can be re-measured without
+    /// re-reading every MRZ.
+    #[arg(long)]
+    hints: Option<PathBuf>,
     #[command(flatten)]
     models: ModelArgs,
 }
@@ -102,14 +107,33 @@ struct RocPoint {
 
 pub fn run(args: &EvalAlarmsArgs) -> anyhow::Result<()> {
     let labels = read_labels(&args.dir.join("labels.csv"))?;
-    let reader = if args.no_mrz {
+    // Bands already known (a previous run's cache, possibly partial).
+    let mut hints: HintCache = match &args.hints {
+        Some(p) if p.exists() => serde_json::from_str(&std::fs::read_to_string(p)?)
+            .with_context(|| format!("reading hints {}", p.display()))?,
+        _ => HintCache::new(),
+    };
+    let missing = labels.iter().any(|(f, _)| !hints.contains_key(f));
+    let reader = if args.no_mrz || !missing {
         None
     } else {
         Some(args.models.mrz_reader()?)
     };
     let mut rows = Vec::with_capacity(labels.len());
     for (i, (file, attack)) in labels.iter().enumerate() {
-        let row = evaluate(&args.dir, file, *attack, reader.as_ref());
+        let source = match hints.get(file) {
+            Some(_) if args.no_mrz => HintSource::Cached(None),
+            Some(hint) => HintSource::Cached(*hint),
+            None => HintSource::Reader(reader.as_ref()),
+        };
+        let newly_read = matches!(source, HintSource::Reader(Some(_)));
+        let (row, hint) = evaluate(&args.dir, file, *attack, source);
+        if let (Some(p), true, None) = (&args.hints, newly_read, &row.error) {
+            // Written after every read so an interrupted run keeps what it paid for.
+            hints.insert(file.clone(), hint);
+            std::fs::write(p, serde_json::to_string(&hints)?)
+                .with_context(|| format!("writing hints {}", p.display()))?;
+        }
         let raised = raised_by(&row.detections, &AlarmConfig::default());
         eprintln!(
             "[{}/{}] {file} {}: raised {:?}{} ({:.0} ms alarms, {:.0} ms MRZ)",
@@ -148,7 +172,21 @@ pub fn run(args: &EvalAlarmsArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn evaluate(dir: &Path, file: &str, attack: Option<CardAlarm>, reader: Option<&MrzReader>) -> Row {
+/// MRZ bands found per file (`None`: no MRZ read).
+type HintCache = BTreeMap<String, Option<MrzHint>>;
+
+/// Where an image's MRZ band comes from.
+enum HintSource<'a> {
+    Reader(Option<&'a MrzReader>),
+    Cached(Option<MrzHint>),
+}
+
+fn evaluate(
+    dir: &Path,
+    file: &str,
+    attack: Option<CardAlarm>,
+    source: HintSource,
+) -> (Row, Option<MrzHint>) {
     let mut row = Row {
         file: file.to_string(),
         attack,
@@ -163,11 +201,15 @@ fn evaluate(dir: &Path, file: &str, attack: Option<CardAlarm>, reader: Option<&M
         Ok(i) => i,
         Err(e) => {
             row.error = Some(format!("{e:#}"));
-            return row;
+            return (row, None);
         }
     };
     let mut hints = CardHints::default();
-    if let Some(reader) = reader {
+    if let HintSource::Cached(hint) = source {
+        hints.mrz = hint;
+        row.mrz_found = hint.is_some();
+    }
+    if let HintSource::Reader(Some(reader)) = source {
         let start = Instant::now();
         if let Ok(found) = reader.read_located(&image) {
             hints.mrz = Some(MrzHint {
@@ -184,7 +226,7 @@ fn evaluate(dir: &Path, file: &str, attack: Option<CardAlarm>, reader: Option<&M
     row.alarm_ms = start.elapsed().as_secs_f64() * 1000.0;
     row.detections = detections;
     row.region = region;
-    row
+    (row, hints.mrz)
 }
 
 fn rates<'a>(rows: &[Row], config: &AlarmConfig) -> BTreeMap<&'a str, Rates> {
