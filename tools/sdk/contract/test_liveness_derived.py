@@ -17,7 +17,8 @@ import pathlib
 import subprocess
 
 import pytest
-from sdk_client import invoke, make_client
+import server as ekyc_server
+from sdk_client import Creds, invoke, make_client
 
 LIVE = "liveness/live_d18.mp4"
 
@@ -81,5 +82,49 @@ def test_derived_clip_verdict(server, creds, data_dir, tmp_path, make, mode, val
     if validate:
         params["ValidateData"] = validate
     outcome = invoke(make_client(server.endpoint, creds, "LivenessCompare"), "LivenessCompare", params)
+    got = outcome.error.code if outcome.error is not None else outcome.raw["Result"]
+    assert got == expected, outcome.describe()
+
+
+# An operator who wants more margin than the defaults (ekyc.toml, [liveness_checks.silent])
+# gets the remaining SILENT codes on real live clips: d20 barely moves its eyes (EAR spread
+# 0.020), d19 keeps its lips closed (MAR spread 0.078), d18 passes every check but not with
+# the margin a pass level of 90 asks. With the default pass level (50) SilentThreshold cannot
+# fire once every check has passed: the score is 50 at the thresholds.
+STRICT_SILENT = """
+[liveness_checks.silent]
+min_eye_motion = 0.03
+min_mouth_motion = 0.30
+pass_score = 90.0
+"""
+
+STRICT_CASES = [
+    ("eyes_still", "liveness/live_d20_talk.mp4", "FailedOperation.SilentEyeLiveFail"),
+    ("mouth_still", "liveness/live_d19_still_mouth.mp4", "FailedOperation.SilentMouthLiveFail"),
+    ("below_pass_level", LIVE, "FailedOperation.SilentThreshold"),
+]
+
+
+@pytest.fixture(scope="module")
+def strict_server(binary, tmp_path_factory):
+    work = tmp_path_factory.mktemp("ekyc-strict-silent")
+    config = work / "ekyc.toml"
+    config.write_text(STRICT_SILENT)
+    srv = ekyc_server.start(binary, work, ["--config", str(config)])
+    yield srv
+    srv.stop()
+
+
+@pytest.mark.parametrize("clip,expected", [c[1:] for c in STRICT_CASES], ids=[c[0] for c in STRICT_CASES])
+def test_strict_silent_levels(strict_server, data_dir, clip, expected):
+    if not (data_dir / clip).is_file():
+        pytest.skip(f"test data missing: {data_dir / clip}")
+    creds = Creds(strict_server.secret_id, strict_server.secret_key)
+    params = {
+        "LivenessType": "SILENT",
+        "ImageBase64": base64.b64encode(_frame_jpeg(data_dir / LIVE, 1.0)).decode(),
+        "VideoBase64": base64.b64encode((data_dir / clip).read_bytes()).decode(),
+    }
+    outcome = invoke(make_client(strict_server.endpoint, creds, "LivenessCompare"), "LivenessCompare", params)
     got = outcome.error.code if outcome.error is not None else outcome.raw["Result"]
     assert got == expected, outcome.describe()
