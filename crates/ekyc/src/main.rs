@@ -46,8 +46,21 @@ enum Command {
     Bench(commands::bench::BenchCommand),
 }
 
+/// Rust ignores SIGPIPE, so printing into a closed pipe (`ekyc liveness ... | head`) panics in
+/// `println!`. CLI commands get the default action back and end quietly like other tools; the
+/// server keeps ignoring it (a client hanging up must not kill it).
+fn restore_default_sigpipe() {
+    // SAFETY: called once at start-up, before any thread exists; it only resets a disposition.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() {
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Serve(_)) {
+        restore_default_sigpipe();
+    }
     let result = match cli.command {
         Command::Serve(args) => commands::serve::run(args),
         Command::Keys(cmd) => commands::keys::run(cmd),
