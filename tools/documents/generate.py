@@ -16,8 +16,12 @@ import csv
 import os
 import sys
 
-import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+# One BLAS thread: numpy's threads only fight each other (and the reader) on a small box.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import numpy as np  # noqa: E402
+from PIL import Image, ImageDraw, ImageFont  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -116,18 +120,18 @@ def main():
     rng = np.random.default_rng(args.seed)
     faces = faces_of(args.data)
     os.makedirs(args.out, exist_ok=True)
-    rows = []
-    for i in range(args.count):
-        doc, doc_type, lines, source = page(rng, faces)
-        img, variant = photograph(rng, doc)
-        name = f"{args.prefix}{args.seed}_{i:04d}.jpg"
-        img.save(os.path.join(args.out, name), quality=int(rng.integers(80, 96)))
-        rows.append((name, doc_type, "|".join(lines), variant, source))
-        print(f"[{i + 1}/{args.count}] {name} {doc_type} {variant}", file=sys.stderr)
+    # Rows are written as they come, so a stopped run still leaves a usable set.
     with open(os.path.join(args.out, "labels.csv"), "w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["file", "doc_type", "mrz", "variant", "source"])
-        w.writerows(rows)
+        for i in range(args.count):
+            doc, doc_type, lines, source = page(rng, faces)
+            img, variant = photograph(rng, doc)
+            name = f"{args.prefix}{args.seed}_{i:04d}.jpg"
+            img.save(os.path.join(args.out, name), quality=int(rng.integers(80, 96)))
+            w.writerow((name, doc_type, "|".join(lines), variant, source))
+            fh.flush()
+            print(f"[{i + 1}/{args.count}] {name} {doc_type} {variant}", file=sys.stderr)
 
 
 if __name__ == "__main__":
