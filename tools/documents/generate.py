@@ -2,6 +2,7 @@
 """Labelled phone-like photos of MRZ documents for `ekyc eval documents`.
 
     python tools/documents/generate.py OUT_DIR --seed 7 --count 500 [--data ../shared/data]
+        [--max-side PX]
 
 Each image is a synthetic TD3 passport page, TD2 or TD1 card (render_card.py; some TD3 pages
 from tools/alarms/render_doc.py) with a random check-digit-valid MRZ, or a card front without
@@ -101,7 +102,14 @@ def photograph(rng, doc):
                   "long_side": int(rng.integers(1000, 1900)), "blur": rng.uniform(0.0, 1.2)}
         if rng.random() < 0.1:
             params["motion"] = rng.uniform(2, 5)
-        img, _, _ = capture(doc, rng, params, {"scene": clutter(rng)})
+        # The whole document in the frame: a smaller fill until the rotated page fits.
+        for _ in range(8):
+            img, corners, _ = capture(doc, rng, params, {"scene": clutter(rng)})
+            inside = (corners >= 0).all() and (corners[:, 0] < img.width).all() and (
+                corners[:, 1] < img.height).all()
+            if inside:
+                break
+            params["fill"] *= 0.9
         variant = f"photo fill {params['fill']:.2f} persp {params['persp']:.3f}"
     quarter = int(rng.choice([0, 0, 1, 2, 3]))
     if quarter:
@@ -116,6 +124,7 @@ def main():
     ap.add_argument("--count", type=int, default=500)
     ap.add_argument("--data", default=os.environ.get("EKYC_TEST_DATA", "../shared/data"))
     ap.add_argument("--prefix", default="s", help="file name prefix")
+    ap.add_argument("--max-side", type=int, help="shrink photos to at most this many px (small test fixtures)")
     args = ap.parse_args()
     rng = np.random.default_rng(args.seed)
     faces = faces_of(args.data)
@@ -127,6 +136,8 @@ def main():
         for i in range(args.count):
             doc, doc_type, lines, source = page(rng, faces)
             img, variant = photograph(rng, doc)
+            if args.max_side:
+                img.thumbnail((args.max_side, args.max_side), Image.LANCZOS)
             name = f"{args.prefix}{args.seed}_{i:04d}.jpg"
             img.save(os.path.join(args.out, name), quality=int(rng.integers(80, 96)))
             w.writerow((name, doc_type, "|".join(lines), variant, source))
