@@ -59,7 +59,7 @@ fn passport_photo(path: &Path) -> anyhow::Result<Vec<u8>> {
 
 /// CPU time of this process so far (all threads, from the scheduler's nanosecond counters):
 /// on a shared box the wall clock also counts the time other programs held the cores.
-fn cpu_ms() -> f64 {
+pub(crate) fn cpu_ms() -> f64 {
     let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
         return f64::NAN;
     };
