@@ -17,16 +17,22 @@ fn letter_spans(format: MrzFormat) -> Vec<(usize, usize, usize)> {
 /// False when a letters-only field still holds a digit: such a reading came from text that is
 /// not an MRZ line, or from a misread one, whatever its check digits say.
 pub fn letters_plausible(reading: &MrzReading) -> bool {
-    letter_spans(reading.format)
-        .into_iter()
-        .all(|(line, start, end)| {
-            reading.lines.get(line).is_none_or(|l| {
-                l.chars()
-                    .skip(start)
-                    .take(end - start)
-                    .all(|c| !c.is_ascii_digit())
+    // ICAO 9303: document code P is a TD3 passport (TD2 codes start with A, C or I). A
+    // passport whose filler runs were read short parses as a TD2 with every check digit
+    // holding, since fillers count 0.
+    let passport_as_td2 = reading.format == MrzFormat::Td2
+        && reading.lines.first().is_some_and(|l| l.starts_with('P'));
+    !passport_as_td2
+        && letter_spans(reading.format)
+            .into_iter()
+            .all(|(line, start, end)| {
+                reading.lines.get(line).is_none_or(|l| {
+                    l.chars()
+                        .skip(start)
+                        .take(end - start)
+                        .all(|c| !c.is_ascii_digit())
+                })
             })
-        })
 }
 
 /// (line, start) of the name field, which runs to the end of its line.

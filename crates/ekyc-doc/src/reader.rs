@@ -28,9 +28,14 @@ pub const RECOGNIZER_MODEL: &str = "ppocr_rec";
 const REFINE_LINE_HEIGHT: f32 = 40.0;
 /// Widest band view handed to the detector.
 const REFINE_MAX_WIDTH: f32 = 1600.0;
+/// Detector input size for the band view: its lines are then about 12 px tall there, plenty
+/// for the DB net, at half the cost of the page size.
+const REFINE_DETECT_SIDE: u32 = 480;
 
 /// A recognised line shorter than this cannot be an MRZ line (the shortest has 30).
 const MIN_LINE_CHARS: usize = 20;
+/// Nor one longer than this (the longest has 44; a line of running text reads longer).
+const MAX_LINE_CHARS: usize = 56;
 
 /// Tuning of [`MrzReader`].
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -49,6 +54,10 @@ pub struct ReaderOptions {
     pub refine: bool,
     /// Bands tried per orientation.
     pub max_bands: usize,
+    /// Bands tried in all orientations together (bounds the work on a page without MRZ).
+    pub max_bands_total: usize,
+    /// Longer side (px) of a first, cheaper look at the upright page; `None` skips it.
+    pub coarse_side: Option<u32>,
 }
 
 impl Default for ReaderOptions {
@@ -60,6 +69,8 @@ impl Default for ReaderOptions {
             stretch: 1.0,
             refine: true,
             max_bands: 6,
+            max_bands_total: 5,
+            coarse_side: Some(416),
         }
     }
 }
@@ -77,6 +88,25 @@ struct Attempt {
     confidence: f32,
     /// Where the band lies in the input image (see [`MrzReader::read_located`]).
     corners: [Point; 4],
+}
+
+/// What a search over orientations has found so far.
+#[derive(Default)]
+struct Search {
+    best: Option<Attempt>,
+    bands_seen: usize,
+    bands_read: usize,
+    /// Where the bands read so far lie in the input image.
+    regions_read: Vec<RotatedRect>,
+}
+
+/// Two band regions covering the same text: centres closer than the band is tall, widths within
+/// a quarter of each other.
+fn same_place(a: &RotatedRect, b: &RotatedRect) -> bool {
+    let (dx, dy) = (a.center.x - b.center.x, a.center.y - b.center.y);
+    let near = (dx * dx + dy * dy).sqrt() <= a.height.min(b.height);
+    let wide = a.width.max(b.width);
+    near && (a.width - b.width).abs() <= 0.25 * wide
 }
 
 /// An MRZ reading and where its band lies in the image: corners in image pixels in reading
@@ -151,53 +181,102 @@ impl MrzReader {
 
     /// As [`MrzReader::read`], with the band's position in `image` (for the card region the
     /// alarm stage measures).
+    ///
+    /// Search order, cheapest first: the page detected at [`ReaderOptions::coarse_side`] (most
+    /// photos show the MRZ large enough), then at the detector's own size in each orientation.
+    /// At most [`ReaderOptions::max_bands_total`] bands are read in all, so a page full of text
+    /// and no MRZ is given up on quickly.
     pub fn read_located(&self, image: &RgbImage) -> Result<LocatedMrz, DocError> {
-        let mut best: Option<Attempt> = None;
-        let mut bands_seen = 0;
-        for quarter_turns in [0u8, 1, 3, 2] {
-            let turned = turn(image, quarter_turns);
-            let boxes = self.detector.detect(&turned)?;
-            let bands = find_bands(&boxes);
-            bands_seen += bands.len();
-            for band in bands.iter().take(self.opts.max_bands) {
-                // Refined once per band; both reading directions use it.
-                let refined = if self.opts.refine {
-                    self.refine(&turned, band)?
-                } else {
-                    None
-                };
-                let (view, lines) = match &refined {
-                    Some((view, lines)) => (view, lines),
-                    None => (&turned, band),
-                };
-                for upside_down in [false, true] {
-                    let Some(mut attempt) =
-                        self.read_lines_twice_if_needed(view, lines, upside_down)?
-                    else {
-                        continue;
-                    };
-                    attempt.corners = band_corners(band, upside_down, quarter_turns, image);
-                    if attempt.accepted() {
-                        return Ok(attempt.located());
-                    }
-                    if best.as_ref().is_none_or(|b| attempt.better_than(b)) {
-                        best = Some(attempt);
-                    }
-                }
+        let mut search = Search::default();
+        let mut passes = Vec::with_capacity(5);
+        if let Some(side) = self.opts.coarse_side {
+            passes.push((0u8, Some(side)));
+        }
+        passes.extend([0u8, 1, 3, 2].map(|q| (q, None)));
+        for (quarter_turns, side) in passes {
+            if let Some(found) = self.search_turn(image, quarter_turns, side, &mut search)? {
+                return Ok(found);
             }
             // A plausible MRZ whose printed check digits fail (specimens do that) was read
             // the right way up: turning the image will not improve it.
-            if best.as_ref().is_some_and(|b| letters_plausible(&b.reading)) {
+            let plausible = search
+                .best
+                .as_ref()
+                .is_some_and(|b| letters_plausible(&b.reading));
+            if plausible || search.bands_read >= self.opts.max_bands_total {
                 break;
             }
         }
-        best.map(|a| a.located()).ok_or_else(|| DocError::NoMrz {
-            reason: if bands_seen == 0 {
-                "no group of 2-3 long parallel text lines in any orientation".into()
+        let bands_seen = search.bands_seen;
+        search
+            .best
+            .map(|a| a.located())
+            .ok_or_else(|| DocError::NoMrz {
+                reason: if bands_seen == 0 {
+                    "no group of 2-3 long parallel text lines in any orientation".into()
+                } else {
+                    format!("{bands_seen} MRZ-like text band(s) found, none reads as an MRZ")
+                },
+            })
+    }
+
+    /// Detect text on `image` turned by `quarter_turns` (at `side` px, or the detector's size)
+    /// and read its candidate bands; an accepted reading ends the search.
+    fn search_turn(
+        &self,
+        image: &RgbImage,
+        quarter_turns: u8,
+        side: Option<u32>,
+        search: &mut Search,
+    ) -> Result<Option<LocatedMrz>, DocError> {
+        let turned = turn(image, quarter_turns);
+        let boxes = match side {
+            Some(side) => self.detector.detect_at(&turned, side)?,
+            None => self.detector.detect(&turned)?,
+        };
+        let bands = find_bands(&boxes);
+        search.bands_seen += bands.len();
+        for band in bands.iter().take(self.opts.max_bands) {
+            if search.bands_read >= self.opts.max_bands_total {
+                break;
+            }
+            // The full-size looks at the turned page mostly find the same bands, and a band is
+            // read in both directions whichever turn found it: read it once. (A band the coarse
+            // look found is cut out less precisely, so the full-size look may read it again.)
+            if let Some(region) = band_region(band, 0.0).filter(|_| side.is_none()) {
+                let region = unturned(&region, quarter_turns, image);
+                if search.regions_read.iter().any(|r| same_place(r, &region)) {
+                    continue;
+                }
+                search.regions_read.push(region);
+            }
+            search.bands_read += 1;
+            // Refined once per band; both reading directions use it.
+            let refined = if self.opts.refine {
+                self.refine(&turned, band)?
             } else {
-                format!("{bands_seen} MRZ-like text band(s) found, none reads as an MRZ")
-            },
-        })
+                None
+            };
+            let (view, lines) = match &refined {
+                Some((view, lines)) => (view, lines),
+                None => (&turned, band),
+            };
+            for upside_down in [false, true] {
+                let Some(mut attempt) =
+                    self.read_lines_twice_if_needed(view, lines, upside_down)?
+                else {
+                    continue;
+                };
+                attempt.corners = band_corners(band, upside_down, quarter_turns, image);
+                if attempt.accepted() {
+                    return Ok(Some(attempt.located()));
+                }
+                if search.best.as_ref().is_none_or(|b| attempt.better_than(b)) {
+                    search.best = Some(attempt);
+                }
+            }
+        }
+        Ok(None)
     }
 
     /// Crop one line with `pad_y` margins (upright, or turned by 180°) and read it.
@@ -241,7 +320,7 @@ impl MrzReader {
         let Some(view) = crop_rotated(image, &region, scale) else {
             return Ok(None);
         };
-        let boxes = self.detector.detect(&view)?;
+        let boxes = self.detector.detect_at(&view, REFINE_DETECT_SIDE)?;
         let found = find_bands(&boxes)
             .into_iter()
             .find(|b| b.lines.len() == band.lines.len());
@@ -257,9 +336,15 @@ impl MrzReader {
         upside_down: bool,
     ) -> Result<Option<Attempt>, DocError> {
         let first = self.read_lines(image, band, upside_down, None)?;
-        if first.as_ref().is_some_and(Attempt::accepted) || self.opts.second_pad_y.is_none() {
-            return Ok(first);
+        // No reading at all (a line of the wrong length, or the band read upside down): a
+        // second crop of the same lines will not make it an MRZ.
+        let Some(first) = first else {
+            return Ok(None);
+        };
+        if first.accepted() || self.opts.second_pad_y.is_none() {
+            return Ok(Some(first));
         }
+        let first = Some(first);
         let second = self.read_lines(image, band, upside_down, self.opts.second_pad_y)?;
         Ok(match (first, second) {
             (Some(a), Some(b)) => Some(if a.better_than(&b) { a } else { b }),
@@ -280,7 +365,8 @@ impl MrzReader {
                 return Ok(None);
             };
             // Not an MRZ line (or read upside down): spare the other lines' recognition.
-            if line.text.chars().count() < MIN_LINE_CHARS {
+            let chars = line.text.chars().count();
+            if !(MIN_LINE_CHARS..=MAX_LINE_CHARS).contains(&chars) {
                 return Ok(None);
             }
             if let Some(pad_y) = second_pad_y {
@@ -324,6 +410,20 @@ fn band_corners(band: &Band, upside_down: bool, quarter_turns: u8, image: &RgbIm
         3 => Point::new(w - p.y, p.x),
         _ => p,
     })
+}
+
+/// `rect` found in `image` turned by `quarter_turns`, in `image`'s pixels (only its centre,
+/// size and a line direction matter for comparing places).
+fn unturned(rect: &RotatedRect, quarter_turns: u8, image: &RgbImage) -> RotatedRect {
+    let (w, h) = (image.width() as f32, image.height() as f32);
+    let p = rect.center;
+    let center = match quarter_turns % 4 {
+        1 => Point::new(p.y, h - p.x),
+        2 => Point::new(w - p.x, h - p.y),
+        3 => Point::new(w - p.y, p.x),
+        _ => p,
+    };
+    RotatedRect { center, ..*rect }
 }
 
 /// `image` turned clockwise by `quarter_turns` × 90°.

@@ -223,7 +223,11 @@ fn differing_digits(heard: Option<&str>, code: &str) -> usize {
     let Some(heard) = heard else {
         return code.len();
     };
-    let same = heard.bytes().zip(code.bytes()).filter(|(a, b)| a == b).count();
+    let same = heard
+        .bytes()
+        .zip(code.bytes())
+        .filter(|(a, b)| a == b)
+        .count();
     heard.len().max(code.len()) - same
 }
 
