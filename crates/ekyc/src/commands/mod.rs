@@ -15,5 +15,6 @@ pub mod keys;
 pub mod liveness;
 pub mod models;
 pub mod ocr;
+pub mod ocr_cards;
 pub mod records;
 pub mod serve;
