@@ -89,8 +89,6 @@ impl HkidNumber {
                 let Some(found) = candidate(&chars[start..], prefix_len) else {
                     continue;
                 };
-                // A letter slot must not be preceded by another letter when it is the
-                // one-letter form (that letter would be part of the prefix).
                 let rank = (found.0.is_valid(), found.1);
                 if best.as_ref().is_none_or(|b| rank > (b.0, b.1)) {
                     best = Some((rank.0, rank.1, found.0));
@@ -111,7 +109,12 @@ impl HkidNumber {
 fn candidate(chars: &[char], prefix_len: usize) -> Option<(HkidNumber, usize)> {
     let mut exact = 0;
     let mut prefix = String::new();
+    // The prefix must be read as letters: a digit taken for a letter here turns any run of
+    // digits (the telex codes) into a number.
     for &c in chars.get(..prefix_len)? {
+        if !c.is_ascii_alphabetic() {
+            return None;
+        }
         let l = as_letter(c)?;
         exact += usize::from(l == c);
         prefix.push(l);
@@ -130,6 +133,12 @@ fn candidate(chars: &[char], prefix_len: usize) -> Option<(HkidNumber, usize)> {
     }
     let check = if next == 'A' { 'A' } else { as_digit(next)? };
     exact += usize::from(check == next);
+    // The check character is printed in brackets; without them only a whole line counts.
+    let closed = rest.next() == Some(')');
+    let whole = !bracketed && chars.len() == prefix_len + 7;
+    if !(bracketed || closed || whole) {
+        return None;
+    }
     // Most digits must be real digits, or any word with a few letters would do.
     let real_digits = digits
         .chars()
@@ -202,5 +211,12 @@ mod tests {
         assert!(!n.is_valid());
         assert!(HkidNumber::find("CHOW, Shing Yee").is_none());
         assert!(HkidNumber::find("03-02-1999").is_none());
+        // Telex codes are digits only: no number hides in them.
+        assert!(HkidNumber::find("3827 3326 0301").is_none());
+        assert!(HkidNumber::find("x A123456 3 y").is_none());
+        assert_eq!(
+            HkidNumber::find("A1234563").map(|n| n.formatted()),
+            Some("A123456(3)".into())
+        );
     }
 }

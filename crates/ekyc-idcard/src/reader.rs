@@ -124,7 +124,8 @@ impl CardReader {
                     },
                 ));
             }
-            if finished {
+            // Text read fluently is upright: other turns would only read it worse.
+            if finished || reads_upright(&best_lines(&best)) {
                 break;
             }
         }
@@ -133,6 +134,29 @@ impl CardReader {
         reading.ms = started.elapsed().as_secs_f64() * 1000.0;
         Ok(reading)
     }
+}
+
+fn best_lines<T>(best: &Option<(usize, CardReading<T>)>) -> &[TextLine] {
+    best.as_ref().map_or(&[], |(_, r)| r.lines.as_slice())
+}
+
+/// Lines of at least this many characters count towards [`reads_upright`].
+const UPRIGHT_MIN_CHARS: usize = 4;
+/// Confidence of a fluently read line.
+const UPRIGHT_CONFIDENCE: f32 = 0.9;
+
+/// Most longer lines are read with high confidence (and there are a few of them): the image is
+/// upright. Sideways or upside-down text reads as low-confidence garbage.
+fn reads_upright(lines: &[TextLine]) -> bool {
+    let long: Vec<&TextLine> = lines
+        .iter()
+        .filter(|l| l.text.chars().count() >= UPRIGHT_MIN_CHARS)
+        .collect();
+    let fluent = long
+        .iter()
+        .filter(|l| l.confidence >= UPRIGHT_CONFIDENCE)
+        .count();
+    fluent >= 4 && fluent * 10 >= long.len() * 7
 }
 
 /// The box around the lines, mapped back from the image turned by `quarter_turns` to the

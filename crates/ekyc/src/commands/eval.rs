@@ -3,6 +3,7 @@
 use clap::Subcommand;
 
 use crate::commands::eval_alarms::{self, EvalAlarmsArgs};
+use crate::commands::eval_cards::{self, EvalCardsArgs};
 use crate::commands::eval_documents::{self, EvalDocumentsArgs};
 use crate::commands::eval_faces::{self, EvalFacesArgs};
 use crate::commands::eval_liveness::{self, EvalLivenessArgs};
@@ -20,6 +21,9 @@ pub enum EvalCommand {
     /// Document fraud alarms on DIR/labels.csv (file,attack): per-alarm TPR, FPR on clean and
     /// on other attacks at each level, ROC points, confusion, ms per image.
     Alarms(EvalAlarmsArgs),
+    /// Identity cards (HKID, MyKad) on DIR/labels.csv from tools/cards/render_cards.py:
+    /// exact rate per response field, rejects, ms per image.
+    Cards(EvalCardsArgs),
 }
 
 pub fn run(cmd: EvalCommand) -> anyhow::Result<()> {
@@ -28,5 +32,6 @@ pub fn run(cmd: EvalCommand) -> anyhow::Result<()> {
         EvalCommand::Documents(args) => eval_documents::run(&args),
         EvalCommand::Liveness(args) => eval_liveness::run(&args),
         EvalCommand::Alarms(args) => eval_alarms::run(&args),
+        EvalCommand::Cards(args) => eval_cards::run(&args),
     }
 }

@@ -7,6 +7,7 @@ pub mod bench_ocr;
 pub mod compare;
 pub mod eval;
 pub mod eval_alarms;
+pub mod eval_cards;
 pub mod eval_documents;
 pub mod eval_faces;
 pub mod eval_liveness;
