@@ -204,7 +204,9 @@ fn read_telex(card: &mut HkidCard, texts: &[&str]) {
 }
 
 fn read_sex_and_symbols(card: &mut HkidCard, lines: &[TextLine]) {
-    for line in lines {
+    // A lone symbol letter counts only below the date-of-birth row, where symbols are printed.
+    let birth_row = lines.iter().position(|l| find_dmy(&l.text).is_some());
+    for (i, line) in lines.iter().enumerate() {
         let c = compact(&line.text);
         let last = c.chars().last();
         // "M", "F", "男M", "女 F".
@@ -223,9 +225,10 @@ fn read_sex_and_symbols(card: &mut HkidCard, lines: &[TextLine]) {
             && letters.len() <= 6
             && letters.chars().all(|ch| SYMBOL_LETTERS.contains(ch))
             && letters.chars().any(|ch| ch.is_ascii_uppercase())
-            && (stars > 0 || letters.len() >= 2);
+            && (stars > 0 || letters.len() >= 2 || birth_row.is_some_and(|b| i > b));
         if is_symbol && card.symbol.is_empty() {
-            card.symbol = c;
+            // Two stars are never printed (`*` or `***`): a star was lost.
+            card.symbol = if stars == 2 { format!("*{c}") } else { c };
         }
     }
 }
@@ -315,6 +318,16 @@ mod tests {
         assert_eq!(card.en_name, "YEUNG, Tsz Ming");
         assert_eq!(card.telex_code, "7099 3574 1560");
         assert_eq!(card.symbol, "***CZ");
+        let lone = extract_hkid(&lines(&[
+            "HONG KONG IDENTITY CARD",
+            "C",
+            "22-05-1947",
+            "C",
+            "**U",
+        ]));
+        assert_eq!(lone.symbol, "C", "a lone letter below the birth date");
+        let stars = extract_hkid(&lines(&["22-05-1947", "**U"]));
+        assert_eq!(stars.symbol, "***U");
         assert_eq!(card.permanent, 0);
         assert_eq!(
             (

@@ -4,7 +4,7 @@
 //! sex are printed at the bottom right.
 
 use chrono::NaiveDate;
-use ekyc_doc::TextLine;
+use ekyc_doc::{dominant_direction, in_text_frame, TextLine};
 use serde::Serialize;
 
 use crate::mykad_number::MykadNumber;
@@ -131,49 +131,69 @@ pub fn extract_mykad(lines: &[TextLine], today: NaiveDate) -> MykadCard {
         .cloned()
         .unwrap_or_else(|| from_number.to_string());
     card.sex_mismatch = printed_sex.is_some_and(|s| s != from_number);
-    read_name_and_address(&mut card, &ups[at + 1..]);
+    read_name_and_address(&mut card, &lines[at + 1..]);
     card
 }
 
-/// `ups`: the lines after the number. The right-hand column holds only furniture words, so it
-/// is skipped by content rather than by position (which survives tilt and row interleaving).
-fn read_name_and_address(card: &mut MykadCard, ups: &[String]) {
-    let body: Vec<(usize, &String)> = ups
-        .iter()
-        .enumerate()
-        .filter(|(_, u)| !is_furniture(u) && u.chars().any(|c| c.is_alphanumeric()))
+/// `lines`: the lines after the number. Boxes of one printed row (the detector may cut a row
+/// at wide gaps) are joined first. The right-hand column holds only furniture words, so it is
+/// skipped by content rather than by position (which survives tilt).
+fn read_name_and_address(card: &mut MykadCard, lines: &[TextLine]) {
+    let rows: Vec<String> = rows(lines)
+        .into_iter()
+        .map(|row| {
+            row.iter()
+                .map(|l| upper_words(&l.text))
+                .filter(|u| !is_furniture(u) && u.chars().any(|c| c.is_alphanumeric()))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .filter(|r| !r.is_empty())
         .collect();
-    let address_start = body
+    let address_start = rows
         .iter()
-        .position(|(_, u)| looks_like_address(u))
-        .unwrap_or(body.len());
-    // The name: at most two lines right before the address, letters only.
-    let name_lines: Vec<&str> = body[..address_start]
+        .position(|u| looks_like_address(u))
+        .unwrap_or(rows.len());
+    // The name: at most two rows right before the address, letters only.
+    let name_rows: Vec<&str> = rows[..address_start]
         .iter()
         .rev()
         .take(2)
         .rev()
-        .map(|(_, u)| u.as_str())
+        .map(String::as_str)
         .filter(|u| !u.chars().any(|c| c.is_ascii_digit()))
         .collect();
-    card.name = name_lines.join(" ");
-    // The address: down to the state line (a line without digits after the postcode line),
-    // at most five lines.
+    card.name = name_rows.join(" ");
+    // The address: down to the state row (a row without digits after the postcode row), at
+    // most five rows.
     let mut address = Vec::new();
     let mut seen_postcode = false;
-    for (_, u) in body.iter().skip(address_start).take(5) {
-        address.push(u.as_str());
-        let starts_with_postcode = u.chars().take(5).filter(|c| c.is_ascii_digit()).count() == 5;
+    for u in rows.iter().skip(address_start).take(5) {
+        address.push(respace(u));
         if seen_postcode && !u.chars().any(|c| c.is_ascii_digit()) {
             break;
         }
-        seen_postcode |= starts_with_postcode;
+        seen_postcode |= u.chars().take(5).filter(|c| c.is_ascii_digit()).count() == 5;
     }
-    card.address = address
-        .iter()
-        .map(|l| respace(l))
-        .collect::<Vec<_>>()
-        .join(" ");
+    card.address = address.join(" ");
+}
+
+/// Lines grouped into printed rows (they come in reading order, so a row's boxes are
+/// consecutive): a box whose centre lies within half a line height of the row's first box,
+/// across the text direction, belongs to it.
+fn rows(lines: &[TextLine]) -> Vec<Vec<&TextLine>> {
+    let angle = dominant_direction(lines);
+    let across = |l: &TextLine| in_text_frame(l.rect.center, angle).1;
+    let mut out: Vec<Vec<&TextLine>> = Vec::new();
+    for line in lines {
+        match out.last_mut() {
+            Some(row) if (across(line) - across(row[0])).abs() < 0.5 * row[0].rect.height => {
+                row.push(line)
+            }
+            _ => out.push(vec![line]),
+        }
+    }
+    out
 }
 
 /// Put back the spaces the recogniser tends to drop in address lines: between a word and a
@@ -190,11 +210,15 @@ fn respace(line: &str) -> String {
             if i > 0 {
                 let prev = chars[i - 1];
                 let word_then_number = prev.is_ascii_alphabetic() && c.is_ascii_digit();
+                // `30JALAN`: a number glued to a word (two letters at least, so `12A` stays).
+                let number_then_word = prev.is_ascii_digit()
+                    && c.is_ascii_alphabetic()
+                    && chars.get(i + 1).is_some_and(|n| n.is_ascii_alphabetic());
                 let postcode_then_word = c.is_ascii_alphabetic()
                     && i == 5
                     && chars[..5].iter().all(|d| d.is_ascii_digit())
                     && chars.len() > 6;
-                if word_then_number || postcode_then_word {
+                if word_then_number || number_then_word || postcode_then_word {
                     out.push(' ');
                 }
             }
@@ -287,10 +311,31 @@ mod tests {
     }
 
     #[test]
+    fn boxes_of_one_row_are_joined() {
+        let mut ls = lines(&[
+            "730818-36-1407",
+            "ISMAIL",
+            "BIN ISMAIL",
+            "NO",
+            "73JALAN DAHLIA 3",
+            "70747IPOH",
+            "PERAK",
+        ]);
+        // Same rows: the name's two boxes, and "NO" with the rest of its line.
+        for (i, x) in [(2, 200.0), (4, 200.0)] {
+            ls[i].rect.center = Point::new(x, ls[i - 1].rect.center.y + 3.0);
+        }
+        let card = extract_mykad(&ls, today());
+        assert_eq!(card.name, "ISMAIL BIN ISMAIL");
+        assert_eq!(card.address, "NO 73 JALAN DAHLIA 3 70747 IPOH PERAK");
+    }
+
+    #[test]
     fn dropped_spaces_come_back() {
         assert_eq!(respace("NO286 JALAN SETIA3"), "NO 286 JALAN SETIA 3");
         assert_eq!(respace("75716KEMAMAN"), "75716 KEMAMAN");
         assert_eq!(respace("NO 12A JALAN 5/3"), "NO 12A JALAN 5/3");
+        assert_eq!(respace("NO 30JALAN DAHLIA"), "NO 30 JALAN DAHLIA");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use chrono::NaiveDate;
-use ekyc_doc::{turn, DocError, LineReader, Point, TextLine};
+use ekyc_doc::{dominant_direction, turn, DocError, LineReader, Point, TextLine};
 use ekyc_infer::Engine;
 use image::RgbImage;
 use thiserror::Error;
@@ -109,7 +109,11 @@ impl CardReader {
             let turned = turn(image, quarter_turns);
             let lines = self.lines.read_lines(&turned)?;
             let card = extract(&lines);
-            let finished = done(&card);
+            // Lines running up or down the image are read along their boxes, but short words
+            // (a lone "F") come out turned: keep looking for the upright view.
+            let sideways = dominant_direction(&lines).abs() > std::f32::consts::FRAC_PI_4;
+            // Text read fluently is upright: other turns would only read it worse.
+            let stop = !sideways && (done(&card) || reads_upright(&lines));
             let s = score(&card);
             if best.as_ref().is_none_or(|(b, _)| s > *b) {
                 let text_box = text_box(&lines, quarter_turns, image.dimensions());
@@ -124,8 +128,7 @@ impl CardReader {
                     },
                 ));
             }
-            // Text read fluently is upright: other turns would only read it worse.
-            if finished || reads_upright(&best_lines(&best)) {
+            if stop {
                 break;
             }
         }
@@ -134,10 +137,6 @@ impl CardReader {
         reading.ms = started.elapsed().as_secs_f64() * 1000.0;
         Ok(reading)
     }
-}
-
-fn best_lines<T>(best: &Option<(usize, CardReading<T>)>) -> &[TextLine] {
-    best.as_ref().map_or(&[], |(_, r)| r.lines.as_slice())
 }
 
 /// Lines of at least this many characters count towards [`reads_upright`].

@@ -1,7 +1,7 @@
 //! Small text helpers shared by the card layouts: look-alike characters for fields whose
 //! character class is known by position, dates, and label tests.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 /// The digit a character read in a digits-only position stands for (OCR look-alikes).
 pub fn as_digit(c: char) -> Option<char> {
@@ -78,17 +78,16 @@ pub fn parse_dmy(text: &str) -> Option<NaiveDate> {
 pub fn find_dmy(text: &str) -> Option<(NaiveDate, String)> {
     let chars: Vec<char> = compact(text).chars().collect();
     for start in 0..chars.len() {
-        for len in [10usize, 8] {
-            let Some(window) = chars.get(start..start + len) else {
-                continue;
-            };
-            let s: String = window.iter().collect();
-            if len == 10 && !(is_sep(window[2]) && is_sep(window[5])) {
-                continue;
-            }
-            if let Some(date) = parse_dmy(&s) {
-                return Some((date, date.format("%d-%m-%Y").to_string()));
-            }
+        // Separators required: eight bare digits are as likely a run of telex codes.
+        let Some(window) = chars.get(start..start + 10) else {
+            continue;
+        };
+        if !(is_sep(window[2]) && is_sep(window[5])) {
+            continue;
+        }
+        let s: String = window.iter().collect();
+        if let Some(date) = parse_dmy(&s).filter(|d| (1900..=2100).contains(&d.year())) {
+            return Some((date, date.format("%d-%m-%Y").to_string()));
         }
     }
     None
@@ -178,6 +177,8 @@ mod tests {
             vec![("01-79".into(), true), ("15-09-18".into(), false)]
         );
         assert!(short_dates("13-20 ab").is_empty());
+        assert_eq!(find_dmy("9094 15051190"), None);
+        assert_eq!(find_dmy("03-01-0941"), None);
     }
 
     #[test]
