@@ -43,6 +43,9 @@ pub struct LineOptions {
     pub min_height: f32,
     /// At most this many boxes are read (the largest first), bounding the time per image.
     pub max_lines: usize,
+    /// Readings less confident than this are dropped (pictures read as text: portraits,
+    /// patterns).
+    pub min_confidence: f32,
 }
 
 impl Default for LineOptions {
@@ -53,6 +56,7 @@ impl Default for LineOptions {
             pad_y: 0.05,
             min_height: 6.0,
             max_lines: 80,
+            min_confidence: 0.3,
         }
     }
 }
@@ -106,7 +110,7 @@ impl LineReader {
             };
             let (text, confidence) = self.recognizer.recognize(&crop)?;
             let text = text.trim().to_string();
-            if text.is_empty() {
+            if text.is_empty() || confidence < self.opts.min_confidence {
                 continue;
             }
             lines.push(TextLine {
@@ -159,7 +163,8 @@ pub fn in_text_frame(p: Point, angle: f32) -> (f32, f32) {
 }
 
 /// Sort lines top to bottom, then left to right, in the frame of the dominant direction; lines
-/// whose centres are closer than half a line height across the text count as one row.
+/// whose centres are closer across the text than half the lower of the two line heights count
+/// as one row (the lower height, so one tall box cannot swallow the rows beside it).
 pub fn reading_order(lines: &mut [TextLine]) {
     let angle = dominant_direction(lines);
     let key = |l: &TextLine| in_text_frame(l.rect.center, angle);
@@ -168,9 +173,11 @@ pub fn reading_order(lines: &mut [TextLine]) {
     let mut start = 0;
     while start < lines.len() {
         let (_, y0) = key(&lines[start]);
-        let h = lines[start].rect.height.max(1.0);
+        let h0 = lines[start].rect.height.max(1.0);
         let mut end = start + 1;
-        while end < lines.len() && key(&lines[end]).1 - y0 < 0.5 * h {
+        while end < lines.len()
+            && key(&lines[end]).1 - y0 < 0.5 * h0.min(lines[end].rect.height.max(1.0))
+        {
             end += 1;
         }
         lines[start..end].sort_by(|a, b| key(a).0.total_cmp(&key(b).0));

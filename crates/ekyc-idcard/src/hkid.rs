@@ -189,7 +189,7 @@ fn read_telex(card: &mut HkidCard, texts: &[&str]) {
         let glued = !spaced
             && c.len() >= 8
             && c.len() <= 24
-            && c.len() % 4 == 0
+            && c.len().is_multiple_of(4)
             && c.chars().all(|ch| ch.is_ascii_digit());
         if spaced || glued {
             let digits: Vec<char> = c.chars().collect();
@@ -204,21 +204,15 @@ fn read_telex(card: &mut HkidCard, texts: &[&str]) {
 }
 
 fn read_sex_and_symbols(card: &mut HkidCard, lines: &[TextLine]) {
+    let sex_line = read_sex(card, lines);
     // A lone symbol letter counts only below the date-of-birth row, where symbols are printed.
     let birth_row = lines.iter().position(|l| find_dmy(&l.text).is_some());
+    let mut best: Option<(bool, usize, String)> = None;
     for (i, line) in lines.iter().enumerate() {
-        let c = compact(&line.text);
-        let last = c.chars().last();
-        // "M", "F", "男M", "女 F".
-        let is_sex = match c.chars().count() {
-            1 => matches!(last, Some('M' | 'F')),
-            2 => c.starts_with(['男', '女']) && matches!(last, Some('M' | 'F')),
-            _ => false,
-        };
-        if is_sex && card.sex.is_empty() {
-            card.sex = last.map(String::from).unwrap_or_default();
+        if Some(i) == sex_line {
             continue;
         }
+        let c = compact(&line.text);
         let stars = c.chars().take_while(|&ch| ch == '*').count();
         let letters: String = c.chars().skip(stars).collect();
         let is_symbol = !letters.is_empty()
@@ -226,11 +220,72 @@ fn read_sex_and_symbols(card: &mut HkidCard, lines: &[TextLine]) {
             && letters.chars().all(|ch| SYMBOL_LETTERS.contains(ch))
             && letters.chars().any(|ch| ch.is_ascii_uppercase())
             && (stars > 0 || letters.len() >= 2 || birth_row.is_some_and(|b| i > b));
-        if is_symbol && card.symbol.is_empty() {
+        // Starred and longer candidates first: a lone letter may be a stray.
+        let rank = (stars > 0, letters.len());
+        if is_symbol && best.as_ref().is_none_or(|b| rank > (b.0, b.1)) {
             // Two stars are never printed (`*` or `***`): a star was lost.
-            card.symbol = if stars == 2 { format!("*{c}") } else { c };
+            let symbol = if stars == 2 { format!("*{c}") } else { c };
+            best = Some((rank.0, rank.1, symbol));
         }
     }
+    card.symbol = best.map(|b| b.2).unwrap_or_default();
+}
+
+/// The sex: a one-letter line (or 男/女 with it), the nearest such line below the "Sex" label
+/// when the label was read. Only M or F can be printed there, so the recogniser's usual slips
+/// on a lone capital (W, N, H for M; E, P for F) are read as the letter they must be.
+/// Returns the index of the line used.
+fn read_sex(card: &mut HkidCard, lines: &[TextLine]) -> Option<usize> {
+    let sex_of = |text: &str| -> Option<char> {
+        let c: String = compact(text)
+            .chars()
+            .filter(|ch| !matches!(ch, '男' | '女'))
+            .collect();
+        let mut chars = c.chars();
+        let (Some(letter), None) = (chars.next(), chars.next()) else {
+            return None;
+        };
+        match letter {
+            'M' | 'W' | 'N' | 'H' => Some('M'),
+            'F' | 'E' | 'P' => Some('F'),
+            _ => None,
+        }
+    };
+    let label = lines.iter().position(|l| {
+        let up = l.text.to_uppercase();
+        up.contains("SEX") || l.text.contains("性別") || l.text.contains("性别")
+    });
+    let candidates = lines
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| sex_of(&l.text).map(|s| (i, s)));
+    let chosen = match label {
+        Some(at) => {
+            let anchor = lines[at].rect.center;
+            let h = lines[at].rect.height.max(1.0);
+            candidates
+                .filter(|(i, _)| {
+                    let p = lines[*i].rect.center;
+                    let (dx, dy) = (p.x - anchor.x, p.y - anchor.y);
+                    (dx * dx + dy * dy).sqrt() < 4.0 * h
+                })
+                .min_by(|a, b| {
+                    let d = |i: usize| {
+                        let p = lines[i].rect.center;
+                        (p.x - anchor.x).hypot(p.y - anchor.y)
+                    };
+                    d(a.0).total_cmp(&d(b.0))
+                })
+        }
+        // Without the label only an exact M or F counts.
+        None => candidates.into_iter().find(|(i, _)| {
+            let c = compact(&lines[*i].text);
+            c.ends_with('M') || c.ends_with('F')
+        }),
+    };
+    let (i, s) = chosen?;
+    card.sex = s.to_string();
+    Some(i)
 }
 
 /// `A` among the symbols means the right of abode (a permanent resident); without symbols the
@@ -318,14 +373,10 @@ mod tests {
         assert_eq!(card.en_name, "YEUNG, Tsz Ming");
         assert_eq!(card.telex_code, "7099 3574 1560");
         assert_eq!(card.symbol, "***CZ");
-        let lone = extract_hkid(&lines(&[
-            "HONG KONG IDENTITY CARD",
-            "C",
-            "22-05-1947",
-            "C",
-            "**U",
-        ]));
+        let lone = extract_hkid(&lines(&["HONG KONG IDENTITY CARD", "C", "22-05-1947", "C"]));
         assert_eq!(lone.symbol, "C", "a lone letter below the birth date");
+        let w = extract_hkid(&lines(&["性别 Sex", "22-05-1947", "W", "***AZ"]));
+        assert_eq!((w.sex.as_str(), w.symbol.as_str()), ("M", "***AZ"));
         let stars = extract_hkid(&lines(&["22-05-1947", "**U"]));
         assert_eq!(stars.symbol, "***U");
         assert_eq!(card.permanent, 0);

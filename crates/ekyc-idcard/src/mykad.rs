@@ -187,7 +187,10 @@ fn rows(lines: &[TextLine]) -> Vec<Vec<&TextLine>> {
     let mut out: Vec<Vec<&TextLine>> = Vec::new();
     for line in lines {
         match out.last_mut() {
-            Some(row) if (across(line) - across(row[0])).abs() < 0.5 * row[0].rect.height => {
+            Some(row)
+                if (across(line) - across(row[0])).abs()
+                    < 0.5 * row[0].rect.height.min(line.rect.height) =>
+            {
                 row.push(line)
             }
             _ => out.push(vec![line]),

@@ -32,6 +32,8 @@ pub struct EvalCardsArgs {
 }
 
 type Row = HashMap<String, String>;
+/// A field that differed: (field, expected, read).
+type Miss = (String, String, String);
 
 /// Fields compared per kind: (label column, response field name).
 const HKID_FIELDS: [(&str, &str); 11] = [
@@ -71,7 +73,7 @@ struct KindSummary {
     cross_rejected: Option<usize>,
     median_ms: f64,
     /// Per image: file and the fields that differed (expected, read).
-    misses: Vec<(String, Vec<(String, String, String)>)>,
+    misses: Vec<(String, Vec<Miss>)>,
 }
 
 pub fn run(args: &EvalCardsArgs) -> anyhow::Result<()> {
