@@ -214,7 +214,10 @@ def random_mykad(rng):
         name = f"{first} {'A/L' if male else 'A/P'} {INDIAN_FATHERS[rng.integers(5)]}"
         religion = ""
     town = towns[rng.integers(len(towns))]
-    address = [f"NO {int(rng.integers(1, 300))} {STREETS[rng.integers(10)]} {int(rng.integers(1, 12))}"]
+    house = int(rng.integers(1, 300))
+    street = STREETS[rng.integers(10)]
+    lane = int(rng.integers(1, 12))
+    address = [f"NO {house} {street} {lane}"]
     if rng.random() < 0.6:
         address.append(AREAS[rng.integers(len(AREAS))])
     address.append(f"{int(rng.integers(10000, 99999)):05d} {town}")
