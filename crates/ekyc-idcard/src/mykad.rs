@@ -163,7 +163,7 @@ fn read_name_and_address(card: &mut MykadCard, lines: &[TextLine]) {
         .map(String::as_str)
         .filter(|u| !u.chars().any(|c| c.is_ascii_digit()))
         .collect();
-    card.name = name_rows.join(" ");
+    card.name = respace_name(&name_rows.join(" "));
     // The address: down to the state row (a row without digits after the postcode row), at
     // most five rows.
     let mut address = Vec::new();
@@ -197,6 +197,30 @@ fn rows(lines: &[TextLine]) -> Vec<Vec<&TextLine>> {
         }
     }
     out
+}
+
+/// Name particles the recogniser glues to the next or previous word (`BINTIISMAIL`,
+/// `A/LMUTHU`). `BIN` is left alone: too many names start with those letters.
+const PARTICLES: [&str; 3] = ["BINTI", "A/L", "A/P"];
+
+fn respace_name(name: &str) -> String {
+    let mut words = Vec::new();
+    for word in name.split_whitespace() {
+        let glued = PARTICLES.iter().find_map(|p| {
+            if word.len() > p.len() + 1 && word.starts_with(p) {
+                Some(vec![p.to_string(), word[p.len()..].to_string()])
+            } else if word.len() > p.len() + 1 && word.ends_with(p) {
+                Some(vec![
+                    word[..word.len() - p.len()].to_string(),
+                    p.to_string(),
+                ])
+            } else {
+                None
+            }
+        });
+        words.extend(glued.unwrap_or_else(|| vec![word.to_string()]));
+    }
+    words.join(" ")
 }
 
 /// Put back the spaces the recogniser tends to drop in address lines: between a word and a
@@ -339,6 +363,10 @@ mod tests {
         assert_eq!(respace("75716KEMAMAN"), "75716 KEMAMAN");
         assert_eq!(respace("NO 12A JALAN 5/3"), "NO 12A JALAN 5/3");
         assert_eq!(respace("NO 30JALAN DAHLIA"), "NO 30 JALAN DAHLIA");
+        assert_eq!(respace_name("FARAH BINTIIBRAHIM"), "FARAH BINTI IBRAHIM");
+        assert_eq!(respace_name("KUMARA/L MUTHU"), "KUMAR A/L MUTHU");
+        assert_eq!(respace_name("AHMAD BIN ISMAIL"), "AHMAD BIN ISMAIL");
+        assert_eq!(respace_name("BINTI"), "BINTI");
     }
 
     #[test]
