@@ -20,6 +20,7 @@ mod ensemble;
 mod error;
 mod geometry;
 mod letters;
+mod lines;
 mod reader;
 #[cfg(test)]
 mod reader_tests;
@@ -33,5 +34,8 @@ pub use ensemble::combine;
 pub use error::DocError;
 pub use geometry::{convex_hull, crop_rotated, min_area_rect, Point, RotatedRect};
 pub use letters::{fix_letter_fields, letters_plausible};
+pub use lines::{
+    dominant_direction, in_text_frame, reading_order, turn, LineOptions, LineReader, TextLine,
+};
 pub use reader::{LocatedMrz, MrzReader, ReaderOptions, DETECTOR_MODEL, RECOGNIZER_MODEL};
 pub use recognize::{TextRecognizer, LINE_HEIGHT, MRZ_ALPHABET};

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use ekyc_doc::MrzReader;
 use ekyc_face::FacePipeline;
+use ekyc_idcard::CardReader;
 use ekyc_infer::Engine;
 use ekyc_liveness::{FaceTracker, TrackConfig};
 use ekyc_speech::{SpeechConfig, SpeechRecognizer};
@@ -12,6 +13,8 @@ use ekyc_speech::{SpeechConfig, SpeechRecognizer};
 pub struct Pipelines {
     pub face: Option<Arc<FacePipeline>>,
     pub mrz: Option<Arc<MrzReader>>,
+    /// HKID and MyKad fronts from general text lines.
+    pub cards: Option<Arc<CardReader>>,
     /// Face tracker of the video liveness checks.
     pub tracker: Option<Arc<FaceTracker>>,
     /// Voice and digit recognition of LIP liveness.
@@ -30,11 +33,13 @@ impl Pipelines {
     pub fn from_engine(engine: Engine) -> anyhow::Result<Pipelines> {
         let face = FacePipeline::from_engine(&engine)?;
         let mrz = MrzReader::from_engine(&engine)?;
+        let cards = CardReader::from_engine(&engine)?;
         let tracker = FaceTracker::from_engine(&engine, TrackConfig::default())?;
         let speech = SpeechRecognizer::from_engine(&engine, SpeechConfig::default())?;
         Ok(Pipelines {
             face: Some(Arc::new(face)),
             mrz: Some(Arc::new(mrz)),
+            cards: Some(Arc::new(cards)),
             tracker: Some(Arc::new(tracker)),
             speech: Some(Arc::new(speech)),
             engine: Some(Arc::new(engine)),
@@ -46,6 +51,7 @@ impl Pipelines {
         Pipelines {
             face: Some(Arc::new(face)),
             mrz: None,
+            cards: None,
             tracker: None,
             speech: None,
             engine: None,

@@ -1,6 +1,7 @@
 //! The action table and dispatch. Each action parses its typed request, takes its media through
 //! intake, and hands decoded inputs to its pipeline.
 
+mod cards;
 mod faceid;
 mod iai;
 mod liveness_flow;

@@ -8,6 +8,7 @@ use ekyc_types::wire::ocr::{HkidCardOcrRequest, MlidCardOcrRequest, MlidPassport
 use ekyc_types::wire::{parse_request, present};
 use ekyc_types::EkycError;
 
+use super::cards::{read_hkid_card, read_mykad_card, CardJob};
 use super::passport::{read_passport, PassportJob};
 use super::{pipeline_missing, Reply};
 use crate::app::App;
@@ -67,51 +68,105 @@ pub async fn passport(
 
 pub async fn hkid(app: &App, ctx: &mut RequestContext, params: Value) -> Result<Reply, EkycError> {
     let req: HkidCardOcrRequest = parse_request(params)?;
-    let summary = load_documents(
-        app,
-        ctx,
-        &[(
+    let side: DocSide = (
+        &req.image_base64,
+        &req.image_url,
+        "ImageBase64",
+        "ImageUrl",
+        true,
+    );
+    let (admission, images) = decode_documents(app, ctx, &[side]).await?;
+    let Some(reader) = app.pipelines.cards.clone() else {
+        return Err(pipeline_missing(
+            "Hong Kong identity card reading",
+            &intake::describe_images(&images),
+        ));
+    };
+    let face = app.pipelines.face.clone();
+    let alarms = app.config.alarms.alarm_config();
+    let portrait = req.return_head_image.unwrap_or(false);
+    let front = first_image(images)?;
+    let started = Instant::now();
+    let response = admission
+        .run(move || {
+            let job = CardJob {
+                reader: &reader,
+                face: face.as_deref(),
+                alarms: &alarms,
+                portrait,
+            };
+            read_hkid_card(&job, &front)
+        })
+        .await?;
+    ctx.stage("card", started);
+    Ok(Reply {
+        fields: fields_of(&response)?,
+        result: None,
+        description: None,
+        sim: None,
+    })
+}
+
+/// The front is read; a back side, when sent, is checked and decoded like the front but not
+/// read (the MyKad back carries no field the response needs).
+pub async fn mykad(app: &App, ctx: &mut RequestContext, params: Value) -> Result<Reply, EkycError> {
+    let req: MlidCardOcrRequest = parse_request(params)?;
+    let sides: [DocSide; 2] = [
+        (
             &req.image_base64,
             &req.image_url,
             "ImageBase64",
             "ImageUrl",
             true,
-        )],
-    )
-    .await?;
-    Err(pipeline_missing(
-        "Hong Kong identity card reading",
-        &summary,
-    ))
+        ),
+        (
+            &req.back_image_base64,
+            &req.back_image_url,
+            "BackImageBase64",
+            "BackImageUrl",
+            false,
+        ),
+    ];
+    let (admission, images) = decode_documents(app, ctx, &sides).await?;
+    let Some(reader) = app.pipelines.cards.clone() else {
+        return Err(pipeline_missing(
+            "Malaysian identity card reading",
+            &intake::describe_images(&images),
+        ));
+    };
+    let face = app.pipelines.face.clone();
+    let alarms = app.config.alarms.alarm_config();
+    let portrait = req.ret_image.unwrap_or(false);
+    let front = first_image(images)?;
+    let today = chrono::Local::now().date_naive();
+    let started = Instant::now();
+    let response = admission
+        .run(move || {
+            let job = CardJob {
+                reader: &reader,
+                face: face.as_deref(),
+                alarms: &alarms,
+                portrait,
+            };
+            read_mykad_card(&job, &front, today)
+        })
+        .await?;
+    ctx.stage("card", started);
+    Ok(Reply {
+        fields: fields_of(&response)?,
+        result: None,
+        description: None,
+        sim: None,
+    })
 }
 
-pub async fn mykad(app: &App, ctx: &mut RequestContext, params: Value) -> Result<Reply, EkycError> {
-    let req: MlidCardOcrRequest = parse_request(params)?;
-    let summary = load_documents(
-        app,
-        ctx,
-        &[
-            (
-                &req.image_base64,
-                &req.image_url,
-                "ImageBase64",
-                "ImageUrl",
-                true,
-            ),
-            (
-                &req.back_image_base64,
-                &req.back_image_url,
-                "BackImageBase64",
-                "BackImageUrl",
-                false,
-            ),
-        ],
-    )
-    .await?;
-    Err(pipeline_missing(
-        "Malaysian identity card reading",
-        &summary,
-    ))
+/// The front side: the first decoded image (the required field comes first).
+fn first_image(images: DecodedImages) -> Result<image::RgbImage, EkycError> {
+    images
+        .into_iter()
+        .next()
+        .map(|(_, d)| d.image)
+        .ok_or_else(|| EkycError::internal("no decoded card image"))
 }
 
 /// (Base64 value, URL value, Base64 field, URL field, required).
@@ -122,16 +177,6 @@ type DocSide<'a> = (
     &'a str,
     bool,
 );
-
-/// Loads and decodes each document side; returns a summary for messages.
-async fn load_documents(
-    app: &App,
-    ctx: &mut RequestContext,
-    sides: &[DocSide<'_>],
-) -> Result<String, EkycError> {
-    let (_, images) = decode_documents(app, ctx, sides).await?;
-    Ok(intake::describe_images(&images))
-}
 
 /// Loads and decodes each document side, keeping the pool place for the reading that follows.
 async fn decode_documents(

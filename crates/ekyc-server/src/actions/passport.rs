@@ -115,7 +115,10 @@ fn response(reading: &MrzReading, image: String, alarms: Vec<i64>) -> MlidPasspo
 }
 
 /// The holder's photo: the largest face with room for hair and shoulders, as JPEG Base64.
-fn portrait_jpeg_base64(face: &FacePipeline, page: &RgbImage) -> Result<String, EkycError> {
+pub(super) fn portrait_jpeg_base64(
+    face: &FacePipeline,
+    page: &RgbImage,
+) -> Result<String, EkycError> {
     let found = face.detector.detect_largest(page).map_err(|e| {
         EkycError::new(
             ErrorCode::OcrFailed,

@@ -3,6 +3,7 @@
 use clap::Subcommand;
 
 use crate::commands::eval_alarms::{self, EvalAlarmsArgs};
+use crate::commands::eval_cards::{self, EvalCardsArgs};
 use crate::commands::eval_documents::{self, EvalDocumentsArgs};
 use crate::commands::eval_faces::{self, EvalFacesArgs};
 use crate::commands::eval_liveness::{self, EvalLivenessArgs};
@@ -24,6 +25,9 @@ pub enum EvalCommand {
     /// Reference-photo screen-recapture check (LifePhotoDetectFake) on DIR/labels.csv
     /// (file,label live|spoof[,kind]): TPR, FPR per kind, best TPR at FPR ceilings, ms.
     Spoof(EvalSpoofArgs),
+    /// Identity cards (HKID, MyKad) on DIR/labels.csv from tools/cards/render_cards.py:
+    /// exact rate per response field, rejects, ms per image.
+    Cards(EvalCardsArgs),
 }
 
 pub fn run(cmd: EvalCommand) -> anyhow::Result<()> {
@@ -33,5 +37,6 @@ pub fn run(cmd: EvalCommand) -> anyhow::Result<()> {
         EvalCommand::Liveness(args) => eval_liveness::run(&args),
         EvalCommand::Alarms(args) => eval_alarms::run(&args),
         EvalCommand::Spoof(args) => eval_spoof::run(&args),
+        EvalCommand::Cards(args) => eval_cards::run(&args),
     }
 }

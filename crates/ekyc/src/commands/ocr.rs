@@ -14,6 +14,12 @@ use ekyc_mrz::MrzReading;
 pub enum OcrCommand {
     /// Print the MRZ of a passport, ID card or visa image (non-zero exit when none is found).
     Mrz(MrzArgs),
+    /// Print every text line (reading order, confidence, box) of an image.
+    Lines(super::ocr_cards::CardArgs),
+    /// Read a Hong Kong identity card front (the HKIDCardOCR response fields).
+    Hkid(super::ocr_cards::CardArgs),
+    /// Read a Malaysian identity card front (the MLIDCardOCR response fields).
+    Mykad(super::ocr_cards::CardArgs),
 }
 
 #[derive(Args)]
@@ -38,6 +44,11 @@ pub struct ModelArgs {
 impl ModelArgs {
     /// Load the OCR models (run `ekyc models fetch` first) and build the MRZ reader.
     pub fn mrz_reader(&self) -> anyhow::Result<MrzReader> {
+        Ok(MrzReader::from_engine(&self.ocr_engine()?)?)
+    }
+
+    /// Load the PP-OCR detector and recogniser.
+    pub fn ocr_engine(&self) -> anyhow::Result<Engine> {
         let home = match &self.home {
             Some(h) => h.clone(),
             None => default_home()?,
@@ -51,13 +62,16 @@ impl ModelArgs {
                     home.display()
                 )
             })?;
-        Ok(MrzReader::from_engine(&engine)?)
+        Ok(engine)
     }
 }
 
 pub fn run(cmd: OcrCommand) -> anyhow::Result<()> {
     match cmd {
         OcrCommand::Mrz(args) => mrz(&args),
+        OcrCommand::Lines(args) => super::ocr_cards::lines(&args),
+        OcrCommand::Hkid(args) => super::ocr_cards::hkid(&args),
+        OcrCommand::Mykad(args) => super::ocr_cards::mykad(&args),
     }
 }
 
