@@ -146,7 +146,11 @@ fn outcome(v: &Verdict) -> (String, f32) {
 /// The rank orders the table rows from clean to noisiest.
 fn lip_condition(file: &str) -> (u8, &'static str) {
     let token = file.split('_').nth(1).unwrap_or("");
-    let snr = token.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+    let noise = token.trim_end_matches(|c: char| c.is_ascii_digit());
+    let snr = &token[noise.len()..];
+    if !matches!(noise, "clean" | "shift1s" | "white" | "babble" | "music") {
+        return (5, "real recordings (FSDD voices)");
+    }
     match (token, snr) {
         ("clean", _) => (0, "clean speech"),
         ("shift1s", _) => (1, "clean, dubbed 1 s late"),
@@ -332,4 +336,20 @@ fn print_tables(rows: &[&Row], skipped: usize) {
     println!(
         "\nmedian time per clip (decode + track + checks): {median:.0} ms; {skipped} rows skipped"
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lip_condition;
+
+    #[test]
+    fn lip_conditions_come_from_generated_names_only() {
+        assert_eq!(lip_condition("lip_clean_d18_00.mp4").0, 0);
+        assert_eq!(lip_condition("lip_shift1s_d20_1.mp4").0, 1);
+        assert_eq!(lip_condition("lip_babble20_d18_01.mp4").0, 2);
+        assert_eq!(lip_condition("lip_white10_d20_03.mp4").0, 3);
+        assert_eq!(lip_condition("lip_music5_d20_00.mp4").0, 4);
+        // a real clip named after its source video, not a noise level
+        assert_eq!(lip_condition("lip_d20_george_0578.mp4").0, 5);
+    }
 }
