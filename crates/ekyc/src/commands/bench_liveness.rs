@@ -166,9 +166,48 @@ pub fn run(args: &BenchLivenessArgs) -> anyhow::Result<()> {
         median,
         p90,
     });
+    if let Some(row) = speech_row(&clip, &models, args.runs)? {
+        rows.push(row);
+    }
     print_table("ekyc bench liveness", &rows, args.runs);
     if let Some(mb) = peak_rss_mb() {
         println!("\npeak RSS {mb:.0} MB");
     }
     Ok(())
+}
+
+/// LIP's audio stage on the real spoken-code clip next to the face clip (FSDD voice saying
+/// 0578): voice activity, loudness and digit recognition. `None` when that clip is absent.
+fn speech_row(clip: &Path, models: &LivenessModels, runs: usize) -> anyhow::Result<Option<Row>> {
+    const CODE: &str = "0578";
+    let lip_clip = clip.with_file_name("lip_d20_george_0578.mp4");
+    let Ok(bytes) = std::fs::read(&lip_clip) else {
+        eprintln!("no speech row: {} not found", lip_clip.display());
+        return Ok(None);
+    };
+    let video = decode_video(&bytes, &VideoOptions::default())?;
+    let audio = video
+        .audio_16k_mono
+        .context("the spoken-code clip has no audio")?;
+    eprintln!("timing LIP speech ...");
+    let (median, p90) = time_ms(runs, || {
+        let report = models.speech.analyse(&audio, CODE)?;
+        if report.verdict != ekyc_speech::SpeechVerdict::Match {
+            bail!(
+                "the spoken code {CODE} was not accepted: {:?}",
+                report.verdict
+            );
+        }
+        Ok(())
+    })?;
+    Ok(Some(Row {
+        name: format!("LIP speech: VAD + level + digit recognition (code {CODE})"),
+        input: format!(
+            "{:.1} s of 16 kHz audio from {}",
+            audio.len() as f64 / 16_000.0,
+            lip_clip.file_name().and_then(|n| n.to_str()).unwrap_or("?")
+        ),
+        median,
+        p90,
+    }))
 }
