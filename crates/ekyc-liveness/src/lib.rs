@@ -18,6 +18,7 @@ mod error;
 mod events;
 mod face_stats;
 pub mod lip;
+pub mod lip_sync;
 pub mod rigidity;
 pub mod screen;
 pub mod signals;

@@ -64,6 +64,7 @@ pub fn assess_lip(
     cfg: &LivenessConfig,
 ) -> Result<(Verdict, SpeechReport), SpeechError> {
     let mut verdict = assess(table, frames, &Mode::Lip, cfg, 1);
+    verdict.evidence.lip_sync = crate::lip_sync::lip_sync(table, audio);
     let report = speech.analyse(audio.unwrap_or(&[]), code)?;
     // A clip of the wrong length or too small to see lips fails before its audio is judged.
     let clip_problem = verdict.failure.as_ref().is_some_and(|f| {

@@ -70,6 +70,8 @@ pub struct Evidence {
     pub grid: f32,
     /// Straight borders left and right of the face (a screen's or a print's edge), 0..1.
     pub border: f32,
+    /// LIP: mouth opening against voice loudness (recorded, not a rule yet).
+    pub lip_sync: Option<crate::lip_sync::LipSync>,
 }
 
 impl Evidence {

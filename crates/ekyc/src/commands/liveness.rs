@@ -141,6 +141,12 @@ pub fn run(args: LivenessArgs) -> anyhow::Result<()> {
             report.heard, report.voiced_s, report.voiced_dbfs, report.requested_margin,
             ekyc_liveness::lip::lip_motion(&table, &report.voiced), report.timings.total_ms
         );
+        if let Some(sync) = lip.evidence.lip_sync {
+            eprintln!(
+                "lip sync: mouth vs voice loudness r = {:.2} at {:+.1} s (recorded, not a rule)",
+                sync.correlation, sync.lag_s
+            );
+        }
         verdict = lip;
     }
     let liveness_ms = ms(started);
