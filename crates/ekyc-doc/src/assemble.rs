@@ -70,6 +70,7 @@ mod tests {
                 .map(|c| vec![(c, 0.8), (if c == '0' { 'O' } else { 'X' }, 0.2)])
                 .collect(),
             confidence: 0.8,
+            positions: (0..text.len()).map(|i| i as f32 / 50.0).collect(),
         }
     }
 

@@ -15,6 +15,9 @@ pub struct RecognizedLine {
     pub alternatives: CandidateLine,
     /// Mean probability of the chosen characters (0 for an empty line).
     pub confidence: f32,
+    /// Per character: where its frames' centre lies, as a share of the input's width (0..1);
+    /// OCR-B is monospaced, so this tells how many character cells a merged filler run spans.
+    pub positions: Vec<f32>,
 }
 
 /// True when the frames already are probability distributions (a softmax inside the net).
@@ -97,17 +100,22 @@ pub fn decode_restricted(
         text: String::new(),
         alternatives: Vec::new(),
         confidence: 0.0,
+        positions: Vec::new(),
     };
+    let frame_count = frames.nrows().max(1) as f32;
     if n_classes == 0 || usable.is_empty() {
         return out;
     }
-    // Current run: best class, summed non-blank distribution, summed best probability, frames.
-    let mut run: Option<(usize, Vec<f32>, f32, usize)> = None;
+    // Current run: best class, summed non-blank distribution, summed best probability, frames,
+    // first frame.
+    let mut run: Option<(usize, Vec<f32>, f32, usize, usize)> = None;
     let mut chosen_sum = 0.0;
-    let mut flush = |run: Option<(usize, Vec<f32>, f32, usize)>, out: &mut RecognizedLine| {
-        let Some((best, sums, p, n)) = run else {
+    let mut flush = |run: Option<(usize, Vec<f32>, f32, usize, usize)>, out: &mut RecognizedLine| {
+        let Some((best, sums, p, n, first)) = run else {
             return;
         };
+        out.positions
+            .push((first as f32 + n as f32 / 2.0) / frame_count);
         let mut alts: Vec<(char, f32)> = usable
             .iter()
             .zip(&sums)
@@ -120,7 +128,7 @@ pub fn decode_restricted(
         chosen_sum += p / n as f32;
     };
     let mut prev: Option<usize> = None;
-    for row in frames.rows() {
+    for (t, row) in frames.rows().into_iter().enumerate() {
         let values: Vec<f32> = usable.iter().map(|&(i, _)| row[i]).collect();
         let dist = restricted(&values, row[0], probs);
         let (best, &p) = dist
@@ -141,7 +149,7 @@ pub fn decode_restricted(
         // Alternatives among characters only (the blank's share removed), softened.
         let soft: Vec<f32> = dist[1..].iter().map(|d| d.powf(inv_t)).collect();
         let total = soft.iter().sum::<f32>().max(f32::EPSILON);
-        let entry = run.get_or_insert_with(|| (class, vec![0.0; usable.len()], 0.0, 0));
+        let entry = run.get_or_insert_with(|| (class, vec![0.0; usable.len()], 0.0, 0, t));
         for (s, d) in entry.1.iter_mut().zip(&soft) {
             *s += d / total;
         }
@@ -229,6 +237,8 @@ mod tests {
         ]);
         let line = decode_restricted(f.view(), &CLASSES, &alts(2));
         assert_eq!(line.text, "AA<");
+        // Centres of frames 0-1, 3 and 4 of 5.
+        assert_eq!(line.positions, vec![0.2, 0.7, 0.9]);
         assert_eq!(line.alternatives.len(), 3);
         let first = &line.alternatives[0];
         assert_eq!(first[0].0, 'A');

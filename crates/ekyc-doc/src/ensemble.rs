@@ -41,10 +41,17 @@ pub fn combine(a: RecognizedLine, b: RecognizedLine) -> RecognizedLine {
         }
         alternatives.push(merged);
     }
+    let positions = a
+        .positions
+        .iter()
+        .zip(&b.positions)
+        .map(|(p, q)| (p + q) / 2.0)
+        .collect();
     RecognizedLine {
         text,
         alternatives,
         confidence: (a.confidence + b.confidence) / 2.0,
+        positions,
     }
 }
 
@@ -60,6 +67,7 @@ mod tests {
                 .map(|c| vec![(c, sure), ('<', 1.0 - sure)])
                 .collect(),
             confidence: sure,
+            positions: (0..text.len()).map(|i| i as f32 / 50.0).collect(),
         }
     }
 

@@ -25,6 +25,7 @@ mod reader;
 #[cfg(test)]
 mod reader_tests;
 mod recognize;
+mod slots;
 
 pub use band::{band_region, dominant_angle, find_bands, Band};
 pub use ctc::{decode_greedy, decode_restricted, AltOptions, RecognizedLine};

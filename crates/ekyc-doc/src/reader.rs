@@ -19,6 +19,7 @@ use crate::error::DocError;
 use crate::geometry::{crop_rotated, Point, RotatedRect};
 use crate::letters::{fix_letter_fields, letters_plausible};
 use crate::recognize::{TextRecognizer, LINE_HEIGHT};
+use crate::slots::assemble;
 
 /// Names of the models in the manifest.
 pub const DETECTOR_MODEL: &str = "ppocr_det";
@@ -31,6 +32,8 @@ const REFINE_MAX_WIDTH: f32 = 1600.0;
 /// Detector input size for the band view: its lines are then about 12 px tall there, plenty
 /// for the DB net, at half the cost of the page size.
 const REFINE_DETECT_SIDE: u32 = 480;
+/// Largest detector input for the band view.
+const REFINE_MAX_DETECT_SIDE: u32 = 1280;
 
 /// A recognised line shorter than this cannot be an MRZ line (the shortest has 30).
 const MIN_LINE_CHARS: usize = 20;
@@ -58,6 +61,11 @@ pub struct ReaderOptions {
     pub max_bands_total: usize,
     /// Longer side (px) of a first, cheaper look at the upright page; `None` skips it.
     pub coarse_side: Option<u32>,
+    /// A band found shorter than this many line heights is looked at again with its sides
+    /// widened to that length (a 44-character MRZ line is about 22 line-box heights long).
+    pub refine_min_aspect: f32,
+    /// Detector input size for the band view, as a share of the view's longer side.
+    pub refine_detect_scale: f32,
 }
 
 impl Default for ReaderOptions {
@@ -71,6 +79,8 @@ impl Default for ReaderOptions {
             max_bands: 6,
             max_bands_total: 5,
             coarse_side: Some(416),
+            refine_min_aspect: 28.0,
+            refine_detect_scale: 0.75,
         }
     }
 }
@@ -235,6 +245,19 @@ impl MrzReader {
             None => self.detector.detect(&turned)?,
         };
         let bands = find_bands(&boxes);
+        if std::env::var_os("EKYC_MRZ_DEBUG").is_some() {
+            eprintln!(" turn {quarter_turns} side {side:?}: {} boxes, {} bands", boxes.len(), bands.len());
+            if std::env::var_os("EKYC_MRZ_BOXES").is_some() {
+                for b in &boxes {
+                    eprintln!("     pbox c=({:.0},{:.0}) w={:.0} h={:.1} a={:.3}", b.rect.center.x, b.rect.center.y, b.rect.width, b.rect.height, b.rect.angle);
+                }
+            }
+            for b in bands.iter().take(3) {
+                for l in &b.lines {
+                    eprintln!("   line c=({:.0},{:.0}) w={:.0} h={:.1} a={:.3}", l.center.x, l.center.y, l.width, l.height, l.angle);
+                }
+            }
+        }
         search.bands_seen += bands.len();
         for band in bands.iter().take(self.opts.max_bands) {
             if search.bands_read >= self.opts.max_bands_total {
@@ -303,27 +326,58 @@ impl MrzReader {
         if upside_down {
             crop = imageops::rotate180(&crop);
         }
-        self.recognizer.recognize_mrz(&crop).map(Some)
+        let mut line = self.recognizer.recognize_mrz(&crop)?;
+        // Positions from shares of the crop to pixels from the line box's reading start: the
+        // band's lines share their extent, so these are comparable across its lines.
+        let margin = h * self.opts.pad_x;
+        for x in &mut line.positions {
+            *x = *x * padded.width - margin;
+        }
+        Ok(Some(line))
     }
 
     /// Cut the band out, deskewed and scaled so its lines are about [`REFINE_LINE_HEIGHT`] px
     /// tall, and detect its lines again there: boxes found on the whole (downscaled) page are
     /// too coarse for small MRZs. `None` when the second look finds no band of as many lines.
     fn refine(&self, image: &RgbImage, band: &Band) -> Result<Option<(RgbImage, Band)>, DocError> {
-        let Some(region) = band_region(band, 1.0) else {
+        let Some(tight) = band_region(band, 1.0) else {
             return Ok(None);
         };
         let line_h = band.lines.iter().map(|l| l.height).sum::<f32>() / band.lines.len() as f32;
+        // A band shorter than a 44-character line may be a line whose end (a faded filler run
+        // and the check digits after it) the page-size look missed: look on both sides too.
+        let extend = (self.opts.refine_min_aspect * line_h - tight.width).max(0.0);
+        let region = tight.expanded(extend, 0.0);
         let scale = (REFINE_LINE_HEIGHT / line_h.max(1.0))
             .min(4.0)
             .min(REFINE_MAX_WIDTH / region.width.max(1.0));
         let Some(view) = crop_rotated(image, &region, scale) else {
             return Ok(None);
         };
-        let boxes = self.detector.detect_at(&view, REFINE_DETECT_SIDE)?;
+        // The band view's lines are REFINE_LINE_HEIGHT tall; the detector misses parts of lines
+        // whose glyphs come out much smaller than ~20 px at its input.
+        let side = (view.width().max(view.height()) as f32 * self.opts.refine_detect_scale)
+            .clamp(REFINE_DETECT_SIDE as f32, REFINE_MAX_DETECT_SIDE as f32);
+        let boxes = self.detector.detect_at(&view, side as u32)?;
+        // The first look's extent, in the view: a line the closer look cuts short keeps it.
+        let first_look = ((extend + line_h) * scale, (extend + tight.width - line_h) * scale);
         let found = find_bands(&boxes)
             .into_iter()
-            .find(|b| b.lines.len() == band.lines.len());
+            .find(|b| b.lines.len() == band.lines.len())
+            .map(|b| Band {
+                lines: b
+                    .lines
+                    .iter()
+                    .map(|l| cover_span(l, first_look))
+                    .collect(),
+            });
+        if std::env::var_os("EKYC_MRZ_DEBUG").is_some() {
+            eprintln!("   refine view {}x{} scale {scale:.2}: {} boxes", view.width(), view.height(), boxes.len());
+            let _ = view.save(format!("/tmp/refine_{}.png", view.width()));
+            for b in &boxes {
+                eprintln!("     box c=({:.0},{:.0}) w={:.0} h={:.1} a={:.3}", b.rect.center.x, b.rect.center.y, b.rect.width, b.rect.height, b.rect.angle);
+            }
+        }
         Ok(found.map(|b| (view, b)))
     }
 
@@ -379,16 +433,51 @@ impl MrzReader {
         if upside_down {
             lines.reverse();
         }
-        let Some(want) = expected_len(&lines) else {
-            return Ok(None);
+        if std::env::var_os("EKYC_MRZ_DEBUG").is_some() {
+            for l in &lines {
+                eprintln!("  raw {:2} {}", l.text.chars().count(), l.text);
+            }
+        }
+        let candidates = match assemble(&lines) {
+            Some(placed) => placed,
+            // Positions explain nothing (too few letters, uneven spacing): count characters,
+            // but only lines read at their full length — guessing which filler run lost or
+            // gained characters can make a wrong reading pass its check digits.
+            None => {
+                let Some(want) = expected_len(&lines) else {
+                    return Ok(None);
+                };
+                if lines.iter().any(|l| l.text.chars().count() != want) {
+                    return Ok(None);
+                }
+                lines.iter().map(|l| align(l, want)).collect()
+            }
         };
-        let candidates: Vec<_> = lines.iter().map(|l| align(l, want)).collect();
         let confidence = lines.iter().map(|l| l.confidence).sum::<f32>() / lines.len() as f32;
         Ok(resolve(&candidates).map(|reading| Attempt {
             reading: fix_letter_fields(reading, &candidates),
             confidence,
             corners: [Point::new(0.0, 0.0); 4],
         }))
+    }
+}
+
+/// `line` (nearly along x) grown along its own axis to cover at least `x0..x1`.
+fn cover_span(line: &RotatedRect, (x0, x1): (f32, f32)) -> RotatedRect {
+    let u = line.axis_u();
+    if u.x.abs() < 0.5 || x1 <= x0 {
+        return *line;
+    }
+    // Where the points (x0, centre y) and (x1, centre y) fall along the line's axis.
+    let along = |x: f32| (x - line.center.x) / u.x;
+    let (a, b) = (along(x0), along(x1));
+    let lo = (-line.width / 2.0).min(a.min(b));
+    let hi = (line.width / 2.0).max(a.max(b));
+    let shift = (lo + hi) / 2.0;
+    RotatedRect {
+        center: Point::new(line.center.x + u.x * shift, line.center.y + u.y * shift),
+        width: hi - lo,
+        ..*line
     }
 }
 
