@@ -35,7 +35,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ekyc_liveness::rigidity::deformation(&table),
         ekyc_liveness::screen::screen_cues(&video.frames, &table),
         ekyc_liveness::screen::grid_cues(&video.frames, &table),
-        ekyc_liveness::screen::border_cues(&video.frames, &table)
+        ekyc_liveness::border::border_cues(&video.frames, &table)
     );
     print!("{}", table.to_csv());
     Ok(())
