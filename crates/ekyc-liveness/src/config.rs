@@ -20,7 +20,7 @@ pub struct TrackConfig {
 impl Default for TrackConfig {
     fn default() -> Self {
         TrackConfig {
-            detect_every: 5,
+            detect_every: 10,
             detect_side: 320,
             min_presence: 0.5,
         }
