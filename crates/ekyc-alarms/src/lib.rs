@@ -19,6 +19,7 @@ pub mod covered;
 mod detection;
 mod fft;
 pub mod glare;
+mod occluder;
 pub mod photocopy;
 mod plane;
 pub mod screen;
