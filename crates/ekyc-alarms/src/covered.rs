@@ -12,7 +12,7 @@
 use ekyc_types::CardAlarm;
 
 use crate::detection::Detection;
-use crate::occluder::{blobs, Blob, Kind};
+use crate::occluder::{blobs, Blob, Kind, Small};
 use crate::view::View;
 
 /// A finger's part off the card, against its part on it: at least (it comes from outside)...
@@ -54,7 +54,8 @@ const LYING_MAX_SHADING: f32 = 2.0;
 const OBJECT_MIN_SOLID: f32 = 0.5;
 
 pub fn detect(v: &View) -> Detection {
-    let fingers = blobs(v, Kind::Skin);
+    let small = Small::new(v);
+    let fingers = blobs(v, &small, Kind::Skin);
     let mut finger = 0.0f32;
     let mut finger_blobs = 0;
     let mut rejected = 0;
@@ -78,7 +79,7 @@ pub fn detect(v: &View) -> Detection {
     let mut object = 0.0f32;
     let mut object_blobs = 0;
     if v.deep_quad.is_some() {
-        for b in blobs(v, Kind::Foreign) {
+        for b in blobs(v, &small, Kind::Foreign) {
             if is_object(&b) {
                 object_blobs += 1;
                 object += b.share;

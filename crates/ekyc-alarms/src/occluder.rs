@@ -44,13 +44,34 @@ pub struct Blob {
     pub sides: u8,
 }
 
+/// The view's colour planes [`FACTOR`] times smaller, made once for both kinds of blob.
+pub struct Small {
+    r: Plane,
+    g: Plane,
+    b: Plane,
+}
+
+impl Small {
+    pub fn new(v: &View) -> Small {
+        let f = FACTOR;
+        Small {
+            r: v.r.downscale(f),
+            g: v.g.downscale(f),
+            b: v.b.downscale(f),
+        }
+    }
+}
+
 /// The smooth blobs of `kind` with at least a few pixels on the card.
-pub fn blobs(v: &View, kind: Kind) -> Vec<Blob> {
+pub fn blobs(v: &View, small: &Small, kind: Kind) -> Vec<Blob> {
     let f = FACTOR;
-    let (r, g, b) = (v.r.downscale(f), v.g.downscale(f), v.b.downscale(f));
+    let (r, g, b) = (&small.r, &small.g, &small.b);
     let card = v.card.scaled_down(f, r.w, r.h);
     let (w, h) = (r.w, r.h);
-    let paper = paper_colour(v, (&r, &g, &b));
+    let paper = match kind {
+        Kind::Skin => (220.0, 128.0, 128.0),
+        Kind::Foreign => paper_colour(v, (r, g, b)),
+    };
     let mut mask = vec![false; w * h];
     for y in 0..h.saturating_sub(1) {
         for x in 0..w.saturating_sub(1) {
@@ -60,7 +81,7 @@ pub fn blobs(v: &View, kind: Kind) -> Vec<Blob> {
                 Kind::Skin => is_skin(pr, pg, pb),
                 Kind::Foreign => !is_skin(pr, pg, pb) && is_foreign(pr, pg, pb, paper),
             };
-            mask[i] = colour && smooth((&r, &g, &b), x, y);
+            mask[i] = colour && smooth((r, g, b), x, y);
         }
     }
     // One pixel of erosion cuts the thin bridges through which an object and a touching
