@@ -43,13 +43,16 @@ const OBJECT_MIN_DEEP: f32 = 0.004;
 /// Share of the card's area an object must reach well off the card (print stays on the card
 /// even where the predicted outline is a little small).
 const OBJECT_MIN_FAR: f32 = 0.002;
-/// An object lying wholly on the card covers at least this share of it well inside the edge...
-const LYING_MIN_DEEP: f32 = 0.01;
+/// An object lying on the card (at most this share of it off the predicted card, which may
+/// be a little larger than the card) ...
+const LYING_MAX_OFF: f32 = 0.05;
+/// ... covers at least this share of it well inside the edge...
+const LYING_MIN_DEEP: f32 = 0.025;
 /// ... is this solid ...
-const LYING_MIN_SOLID: f32 = 0.8;
+const LYING_MIN_SOLID: f32 = 0.6;
 /// ... and flat (σ of luma at most this): a phone or a note, where printed areas of that
 /// colour carry halftone, guilloches or a photo's shading.
-const LYING_MAX_SHADING: f32 = 2.0;
+const LYING_MAX_SHADING: f32 = 1.2;
 /// An object is solid: shares of its pixels with blob 2 px away on all sides.
 const OBJECT_MIN_SOLID: f32 = 0.5;
 
@@ -121,7 +124,7 @@ fn is_finger(b: &Blob) -> bool {
 /// card print never crosses the card's own edge, a table stays mostly off the card. Or it lies
 /// wholly on the card, large, solid and flat.
 fn is_object(b: &Blob) -> bool {
-    let lying = b.off == 0.0
+    let lying = b.off <= LYING_MAX_OFF * b.on
         && b.deep_share >= LYING_MIN_DEEP
         && b.solid >= LYING_MIN_SOLID
         && b.shading <= LYING_MAX_SHADING
