@@ -17,6 +17,7 @@ mod mykad_number;
 mod passport_viz;
 mod passport_viz_dates;
 mod passport_viz_extract;
+mod passport_viz_lines;
 mod passport_viz_text;
 mod reader;
 mod response;

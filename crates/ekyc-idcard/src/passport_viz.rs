@@ -1,7 +1,7 @@
 //! The visual zone (VIZ) of a passport data page, read with the MRZ as the anchor: the page
 //! region above the MRZ band (whose corners are in reading order, so the page comes out upright
-//! whatever the photo's orientation) is cut out deskewed, its text lines are read by the
-//! general [`LineReader`], and [`extract_viz`] picks the fields out.
+//! whatever the photo's orientation) is cut out deskewed, its text boxes are detected and the
+//! needed ones read (`passport_viz_lines.rs`), and [`extract_viz`] picks the fields out.
 //!
 //! [`passport_infos`] builds the contract's `PassportRecognizeInfos`: visual-zone values where
 //! they were read; where the visual zone could not be read, the MRZ's values for the fields the
@@ -13,8 +13,8 @@ use std::time::Instant;
 
 use chrono::NaiveDate;
 use ekyc_doc::{
-    crop_rotated, DetectorOptions, DocError, LineOptions, LineReader, Point, RotatedRect,
-    TextDetector, TextRecognizer, DETECTOR_MODEL, RECOGNIZER_MODEL,
+    crop_rotated, DetectorOptions, DocError, Point, RotatedRect, TextDetector, TextLine,
+    TextRecognizer, DETECTOR_MODEL, RECOGNIZER_MODEL,
 };
 use ekyc_infer::Engine;
 use ekyc_types::wire::ocr::PassportRecognizeInfos;
@@ -22,6 +22,7 @@ use image::RgbImage;
 
 use crate::passport_viz_dates::dmy_slashes;
 pub use crate::passport_viz_extract::extract_viz;
+use crate::passport_viz_lines::VizNets;
 
 /// The MRZ values the visual zone is checked against (from `ekyc_mrz::MrzFields`).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -39,6 +40,8 @@ pub struct MrzAnchor {
     pub expiry_raw: String,
     pub expiry_date: String,
     pub check_digits_valid: bool,
+    /// The MRZ's name field is full (no filler at its end): the name may have been cut.
+    pub name_cut: bool,
 }
 
 impl MrzAnchor {
@@ -57,8 +60,22 @@ impl MrzAnchor {
             expiry_raw: f.expiry_date_raw.clone(),
             expiry_date: f.expiry_date.clone(),
             check_digits_valid: mrz.reading.check_digits_valid,
+            name_cut: name_field_full(&mrz.reading.lines),
         }
     }
+}
+
+/// The name ends the first line of TD2/TD3 MRZs and is the third line of TD1 MRZs: a last
+/// character other than the filler means the name filled the field.
+fn name_field_full(lines: &[String]) -> bool {
+    let name_line = if lines.len() == 3 {
+        lines.get(2)
+    } else {
+        lines.first()
+    };
+    name_line
+        .and_then(|l| l.chars().last())
+        .is_some_and(|c| c != '<')
 }
 
 /// Values read in the visual zone; "" (or `None`) for what was not seen there.
@@ -90,8 +107,8 @@ pub struct VizReading {
     pub fields: VizFields,
     /// Empty when consistent (or when the MRZ's check digits fail: nothing to hold it against).
     pub mismatches: Vec<VizMismatch>,
-    /// Text lines read in the region.
-    pub lines: usize,
+    /// The text lines read in the region (upright region coordinates; labels may be cut).
+    pub lines: Vec<TextLine>,
     pub ms: f64,
 }
 
@@ -104,30 +121,33 @@ const MAX_REGION_WIDTH: f32 = 1400.0;
 
 /// Reads passport visual zones.
 pub struct VizReader {
-    lines: LineReader,
+    nets: VizNets,
 }
 
+/// Detector input size (longer side) for the page region.
+const DETECTOR_SIDE: u32 = 800;
+
 impl VizReader {
-    pub fn new(lines: LineReader) -> VizReader {
-        VizReader { lines }
+    pub fn new(detector: TextDetector, recognizer: TextRecognizer) -> VizReader {
+        VizReader {
+            nets: VizNets {
+                detector,
+                recognizer,
+            },
+        }
     }
 
-    /// The PP-OCR models of the manifest, with options for a page region.
+    /// The PP-OCR models of the manifest, the detector sized for a page region.
     pub fn from_engine(engine: &Engine) -> Result<VizReader, DocError> {
-        let opts = LineOptions {
-            max_side: 800,
-            max_lines: 40,
-            ..LineOptions::default()
-        };
         let det_opts = DetectorOptions {
-            max_side: opts.max_side,
+            max_side: DETECTOR_SIDE,
             ..DetectorOptions::default()
         };
         let detector = TextDetector::new(engine.model(DETECTOR_MODEL)?, det_opts);
         let session = engine.session(RECOGNIZER_MODEL)?;
         let path = session.path().to_path_buf();
         let recognizer = TextRecognizer::with_onnx_dictionary(session as Arc<_>, &path)?;
-        Ok(VizReader::new(LineReader::new(detector, recognizer, opts)))
+        Ok(VizReader::new(detector, recognizer))
     }
 
     /// The visual zone of the page whose MRZ is `mrz`.
@@ -145,7 +165,7 @@ impl VizReader {
         let Some(crop) = crop_rotated(page, &region, scale) else {
             return Ok(VizReading::default());
         };
-        let lines = self.lines.read_lines(&crop)?;
+        let lines = self.nets.read_lines(&crop)?;
         let mut reading = extract_viz(&lines, &anchor);
         reading.ms = started.elapsed().as_secs_f64() * 1000.0;
         Ok(reading)

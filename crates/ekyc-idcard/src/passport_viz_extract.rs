@@ -11,7 +11,8 @@ use ekyc_doc::TextLine;
 use crate::passport_viz::{MrzAnchor, VizFields, VizMismatch, VizReading};
 use crate::passport_viz_dates::{dmy_slashes, find_dates, PrintedDate};
 use crate::passport_viz_text::{
-    edit_distance, label_of, name_agrees, name_similarity, number_key, number_tokens, Label,
+    edit_distance, label_of, name_agrees, name_key, name_similarity, number_key, number_tokens,
+    Label,
 };
 
 /// A printed name at least this alike to the MRZ's is taken as that name.
@@ -68,12 +69,12 @@ fn left(line: &TextLine) -> f32 {
 pub fn extract_viz(lines: &[TextLine], mrz: &MrzAnchor) -> VizReading {
     let found = Found::new(lines);
     let mut seen = VizFields::default();
-    let surname = best_name(&found, &mrz.surname, None);
+    let surname = best_name(&found, &mrz.surname, None, mrz.name_cut);
     if let Some((i, _)) = surname {
-        seen.surname = name_value(&mrz.surname, &lines[i].text);
+        seen.surname = name_value(&mrz.surname, &lines[i].text, mrz.name_cut);
     }
-    if let Some((i, _)) = best_name(&found, &mrz.given_names, surname.map(|s| s.0)) {
-        seen.given_names = name_value(&mrz.given_names, &lines[i].text);
+    if let Some((i, _)) = best_name(&found, &mrz.given_names, surname.map(|s| s.0), mrz.name_cut) {
+        seen.given_names = name_value(&mrz.given_names, &lines[i].text, mrz.name_cut);
     }
     if number_seen(&found, &mrz.document_number) {
         // Confirmed by the print; the MRZ's copy is the one with a check digit.
@@ -100,29 +101,39 @@ pub fn extract_viz(lines: &[TextLine], mrz: &MrzAnchor) -> VizReading {
     VizReading {
         fields: seen,
         mismatches,
-        lines: lines.len(),
+        lines: lines.to_vec(),
         ms: 0.0,
     }
 }
 
 /// The value line most like the MRZ name, if alike enough.
-fn best_name(found: &Found, mrz_name: &str, skip: Option<usize>) -> Option<(usize, f32)> {
+fn best_name(
+    found: &Found,
+    mrz_name: &str,
+    skip: Option<usize>,
+    mrz_cut: bool,
+) -> Option<(usize, f32)> {
     if mrz_name.trim().is_empty() {
         return None;
     }
     found
         .values()
         .filter(|(i, _)| Some(*i) != skip)
-        .map(|(i, l)| (i, name_similarity(mrz_name, &l.text)))
+        .map(|(i, l)| (i, name_similarity(mrz_name, &l.text, mrz_cut)))
         .filter(|(_, s)| *s >= NAME_MATCH)
         .max_by(|a, b| a.1.total_cmp(&b.1))
 }
 
-/// The printed name when it spells the MRZ's (accents, the part the MRZ cut); otherwise the
-/// OCR slipped on the print, and the MRZ's reading (restricted to `A-Z<`) is the better copy.
-fn name_value(mrz_name: &str, printed: &str) -> String {
+/// The printed name when it spells the MRZ's with letters the MRZ cannot hold (accents) or
+/// continues it where the MRZ was cut; the MRZ's own form when the letters are the same (the
+/// recogniser often drops the spaces of a tightly set name, the MRZ's `<` keeps them) or when
+/// the OCR slipped on the print (the MRZ's reading is restricted to `A-Z<`).
+fn name_value(mrz_name: &str, printed: &str, mrz_cut: bool) -> String {
     let printed = printed.trim();
-    if name_agrees(mrz_name, printed) {
+    let same = name_key(printed, false) == name_key(mrz_name, false);
+    let plain = printed.is_ascii();
+    let longer = mrz_cut && name_agrees(mrz_name, printed);
+    if (same && !plain) || (longer && !same) {
         printed.to_string()
     } else {
         mrz_name.to_string()
@@ -211,7 +222,10 @@ fn mismatches(found: &Found, mrz: &MrzAnchor, seen: &VizFields) -> Vec<VizMismat
         if let Some(l) = found.labelled(Label::Surname).filter(confident) {
             let letters = l.text.chars().filter(|c| c.is_alphabetic()).count();
             let digits = l.text.chars().any(|c| c.is_ascii_digit());
-            if letters >= 2 && !digits && name_similarity(&mrz.surname, &l.text) < NAME_DIFFERENT {
+            if letters >= 2
+                && !digits
+                && name_similarity(&mrz.surname, &l.text, mrz.name_cut) < NAME_DIFFERENT
+            {
                 out.push(mismatch("Surname", &mrz.surname, &l.text));
             }
         }

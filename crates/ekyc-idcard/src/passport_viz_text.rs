@@ -20,58 +20,109 @@ pub enum Label {
     Other,
 }
 
+/// Label phrases, letters only, matched with OCR slips allowed ("Place of burth",
+/// "Authonity", "Sumame"); the closest phrase wins.
+const PHRASES: [(&str, Label); 24] = [
+    ("PLACEOFBIRTH", Label::BirthPlace),
+    ("LIEUDENAISSANCE", Label::BirthPlace),
+    ("GEBURTSORT", Label::BirthPlace),
+    ("DATEOFBIRTH", Label::BirthDate),
+    ("DATEDENAISSANCE", Label::BirthDate),
+    ("GEBURTSTAG", Label::BirthDate),
+    ("NACIMIENTO", Label::BirthDate),
+    ("AUTHORITY", Label::Authority),
+    ("AUTORITE", Label::Authority),
+    ("PLACEOFISSUE", Label::Authority),
+    ("DATEOFISSUE", Label::IssueDate),
+    ("DELIVRANCE", Label::IssueDate),
+    ("AUSSTELLUNG", Label::IssueDate),
+    ("DATEOFEXPIRY", Label::ExpiryDate),
+    ("EXPIRATION", Label::ExpiryDate),
+    ("GULTIGBIS", Label::ExpiryDate),
+    ("GIVENNAMES", Label::GivenNames),
+    ("PRENOMS", Label::GivenNames),
+    ("VORNAMEN", Label::GivenNames),
+    ("SURNAME", Label::Surname),
+    ("APELLIDOS", Label::Surname),
+    ("NATIONALITY", Label::Other),
+    ("NATIONALITE", Label::Other),
+    ("SEXESEX", Label::Other),
+];
+
+/// Exact words and phrases: short ones, and document-number labels, which fuzzy matching
+/// would find in values such as "HM PASSPORT OFFICE".
+const EXACT: [(&str, Label); 11] = [
+    ("PASSPORT NO", Label::Number),
+    ("PASSEPORT N", Label::Number),
+    ("DOCUMENT NO", Label::Number),
+    ("PASS-NR", Label::Number),
+    ("PASSPORT NUMBER", Label::Number),
+    ("NOM", Label::Surname),
+    ("NAME", Label::Surname),
+    ("NOMBRE", Label::GivenNames),
+    ("TYPE", Label::Other),
+    ("CODE", Label::Other),
+    ("SEX", Label::Other),
+];
+
 /// The label a line is (or starts with), if any.
 pub fn label_of(text: &str) -> Option<Label> {
-    let t: String = text
+    let upper: String = text
         .chars()
         .map(|c| fold_accents(c.to_uppercase().next().unwrap_or(c)))
         .collect();
-    let words: Vec<&str> = t
+    // "rn" and "m" are the recogniser's classic confusion: compare both with "m".
+    let letters = upper
+        .chars()
+        .filter(char::is_ascii_uppercase)
+        .collect::<String>()
+        .replace("RN", "M");
+    let fuzzy = PHRASES
+        .iter()
+        .filter_map(|&(phrase, label)| {
+            let d = substring_distance(&phrase.replace("RN", "M"), &letters);
+            let allowed = match phrase.len() {
+                0..=6 => 0,
+                7..=9 => 1,
+                n => n / 5,
+            };
+            (d <= allowed).then_some((d as f32 / phrase.len() as f32, label))
+        })
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, label)| label);
+    if fuzzy.is_some() {
+        return fuzzy;
+    }
+    let words: Vec<&str> = upper
         .split(|c: char| !c.is_ascii_alphabetic())
         .filter(|w| !w.is_empty())
         .collect();
-    let has = |p: &str| t.contains(p);
-    let word = |w: &str| words.contains(&w);
-    // Most specific first: "place of birth" before "birth", "given names/prénoms" before "nom".
-    let label = if has("PLACE OF BIRTH") || has("LIEU DE NAISSANCE") || has("GEBURTSORT") {
-        Label::BirthPlace
-    } else if has("BIRTH") || has("NAISSANCE") || has("GEBURTSTAG") || has("NACIMIENTO") {
-        Label::BirthDate
-    } else if has("AUTHORITY")
-        || has("AUTORIT")
-        || has("BEHORDE")
-        || has("BEHOERDE")
-        || has("PLACE OF ISSUE")
-        || has("ISSUING OFFICE")
-    {
-        Label::Authority
-    } else if has("ISSUE") || has("DELIVRANCE") || has("AUSSTELLUNG") || has("EXPEDICION") {
-        Label::IssueDate
-    } else if has("EXPIR") || has("GULTIG") || has("CADUCIDAD") || has("VALID UNTIL") {
-        Label::ExpiryDate
-    } else if has("GIVEN") || has("PRENOM") || has("VORNAME") || word("NOMBRE") {
-        Label::GivenNames
-    } else if has("SURNAME") || word("NOM") || has("APELLIDO") || word("NAME") {
-        Label::Surname
-    } else if has("PASSPORT NO")
-        || has("PASSEPORT N")
-        || has("DOCUMENT NO")
-        || has("PASS-NR")
-        || has("PASSPORT NUMBER")
-    {
-        Label::Number
-    } else if word("TYPE")
-        || word("CODE")
-        || has("NATIONALIT")
-        || word("SEX")
-        || word("SEXE")
-        || word("TYP")
-    {
-        Label::Other
-    } else {
-        return None;
-    };
-    Some(label)
+    EXACT.iter().find_map(|&(p, label)| {
+        let hit = if p.contains([' ', '-']) {
+            upper.contains(p)
+        } else {
+            words.contains(&p) || (p == "SEX" && words.contains(&"SEXE"))
+        };
+        hit.then_some(label)
+    })
+}
+
+/// The fewest edits turning `pattern` into some substring of `text` (approximate substring
+/// matching: the match may start and end anywhere in `text`).
+pub fn substring_distance(pattern: &str, text: &str) -> usize {
+    let t: Vec<char> = text.chars().collect();
+    // row[j]: best distance of the pattern prefix so far ending at text position j.
+    let mut row = vec![0usize; t.len() + 1];
+    for (i, pc) in pattern.chars().enumerate() {
+        let mut diag = row[0];
+        row[0] = i + 1;
+        for (j, &tc) in t.iter().enumerate() {
+            let up = row[j + 1];
+            row[j + 1] = (diag + usize::from(pc != tc)).min(up + 1).min(row[j] + 1);
+            diag = up;
+        }
+    }
+    row.into_iter().min().unwrap_or(0)
 }
 
 /// Capital letters of a name for comparison with the MRZ: accents dropped (`É` → `E`), or
@@ -98,9 +149,9 @@ pub fn name_key(text: &str, expand: bool) -> String {
 }
 
 /// How alike a printed name is to the MRZ's (1 = same letters): the better of the two
-/// transliterations, and, when the printed name is longer, of its start (the MRZ cuts long
-/// names at the line end).
-pub fn name_similarity(mrz: &str, printed: &str) -> f32 {
+/// transliterations, and, when the MRZ's name field was full (`mrz_cut`: long names are cut
+/// at the line end) and the printed name is longer, of its start.
+pub fn name_similarity(mrz: &str, printed: &str, mrz_cut: bool) -> f32 {
     let m = name_key(mrz, false);
     if m.is_empty() {
         return 0.0;
@@ -111,7 +162,7 @@ pub fn name_similarity(mrz: &str, printed: &str) -> f32 {
             let p = name_key(printed, expand);
             let full = similarity(&m, &p);
             let start: String = p.chars().take(m.chars().count()).collect();
-            let cut = if p.len() > m.len() {
+            let cut = if mrz_cut && p.len() > m.len() {
                 similarity(&m, &start)
             } else {
                 0.0
@@ -214,6 +265,23 @@ mod tests {
         assert_eq!(label_of("Nationality / Nationalité"), Some(Label::Other));
         assert_eq!(label_of("SCHWARZENEGGER"), None);
         assert_eq!(label_of("NOMURA"), None);
+        // OCR slips in labels.
+        assert_eq!(label_of("Place of burth"), Some(Label::BirthPlace));
+        assert_eq!(
+            label_of("Pace of birth /U cie isasnce"),
+            Some(Label::BirthPlace)
+        );
+        assert_eq!(label_of("Authonity"), Some(Label::Authority));
+        assert_eq!(label_of("Sumame"), Some(Label::Surname));
+        assert_eq!(
+            label_of("Dateof iasue/Dot de ceivranc"),
+            Some(Label::IssueDate)
+        );
+        // Values that look a little like labels.
+        assert_eq!(label_of("HM PASSPORT OFFICE"), None);
+        assert_eq!(label_of("STADT PARIS"), None);
+        assert_eq!(label_of("MINISTRY OF INTERIOR"), None);
+        assert_eq!(substring_distance("ABC", "xxABCxx"), 0);
     }
 
     #[test]
@@ -223,9 +291,14 @@ mod tests {
         assert!(name_agrees("MARTINEZ DE LA CRUZ", "MARTINEZ DE LA CRUZ"));
         assert!(name_agrees("DAVID LUIS AN", "DAVID LUIS ANNA"));
         assert!(!name_agrees("MARTIN", "MORTIN"));
-        assert!(name_similarity("SCHWARZENEGGER", "SCHWARZENEGGFR") > 0.9);
-        assert!(name_similarity("MARTIN", "TANAKA") < 0.5);
-        assert_eq!(name_similarity("", "X"), 0.0);
+        assert!(name_similarity("SCHWARZENEGGER", "SCHWARZENEGGFR", false) > 0.9);
+        assert!(name_similarity("MARTIN", "TANAKA", false) < 0.5);
+        assert!(name_similarity("SMITH", "SMITH ANNA", false) < 0.75);
+        assert_eq!(
+            name_similarity("DAVID LUIS AN", "DAVID LUIS ANNA", true),
+            1.0
+        );
+        assert_eq!(name_similarity("", "X", false), 0.0);
     }
 
     #[test]

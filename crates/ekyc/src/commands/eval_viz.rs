@@ -28,6 +28,9 @@ pub struct EvalVizArgs {
     /// Print every differing field.
     #[arg(long)]
     verbose: bool,
+    /// Print the text lines read in each visual zone.
+    #[arg(long)]
+    lines: bool,
     #[command(flatten)]
     models: ModelArgs,
 }
@@ -79,9 +82,24 @@ fn field(infos: &PassportRecognizeInfos, column: &str) -> String {
     }
 }
 
+fn seen_field(seen: &VizFields, column: &str) -> String {
+    match column {
+        "surname" => seen.surname.clone(),
+        "given_names" => seen.given_names.clone(),
+        "passport_id" => seen.passport_id.clone(),
+        "date_of_birth" => seen.date_of_birth.clone(),
+        "date_of_issuance" => seen.date_of_issuance.clone(),
+        "date_of_expiration" => seen.date_of_expiration.clone(),
+        "birth_place" => seen.birth_place.clone().unwrap_or_default(),
+        "issue_place" => seen.issue_place.clone().unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
 struct Readers {
     mrz: MrzReader,
     viz: VizReader,
+    print_lines: bool,
 }
 
 /// One image: the infos, the disagreements raised, VIZ ms; `None` when no passport MRZ.
@@ -103,6 +121,16 @@ fn read_one(readers: &Readers, path: &Path) -> anyhow::Result<Option<Read>> {
     }
     let started = Instant::now();
     let viz = readers.viz.read(&page, &located)?;
+    if readers.print_lines {
+        println!("{}:", path.display());
+        for l in &viz.lines {
+            let left = l.rect.center.x - l.rect.width / 2.0;
+            println!(
+                "  {:?} conf {:.2} at x {left:.0} y {:.0} h {:.0}",
+                l.text, l.confidence, l.rect.center.y, l.rect.height
+            );
+        }
+    }
     let viz_ms = started.elapsed().as_secs_f64() * 1000.0;
     let infos = passport_infos(&MrzAnchor::of(&located), Some(&viz));
     let mismatch = viz
@@ -123,6 +151,7 @@ pub fn run(args: &EvalVizArgs) -> anyhow::Result<()> {
     let readers = Readers {
         mrz: MrzReader::from_engine(&engine)?,
         viz: VizReader::from_engine(&engine)?,
+        print_lines: args.lines,
     };
     let viz_csv = args.dir.join("viz.csv");
     if viz_csv.exists() {
@@ -141,6 +170,8 @@ struct Tally {
     images: usize,
     no_mrz: usize,
     exact: [usize; FIELDS.len()],
+    /// The visual zone gave the field (not the MRZ fallback).
+    from_viz: [usize; FIELDS.len()],
     /// consistent=1 pages with an error raised, consistent=0 pages, those caught.
     false_errors: usize,
     tampered: usize,
@@ -164,6 +195,7 @@ fn labelled(readers: &Readers, args: &EvalVizArgs, rows: &[Row]) -> anyhow::Resu
         t.false_errors += usize::from(consistent && raised);
         t.caught += usize::from(!consistent && raised);
         for (i, (column, name)) in FIELDS.iter().enumerate() {
+            t.from_viz[i] += usize::from(!seen_field(&read.seen, column).is_empty());
             let (want, got) = (cell(row, column), field(&read.infos, column));
             if want == got {
                 t.exact[i] += 1;
@@ -185,12 +217,14 @@ fn print_tally(t: &Tally) {
         "\n{} passport pages, {} without a passport MRZ read (counted as misses)\n",
         t.images, t.no_mrz
     );
-    println!("| field | exact |\n|---|---|");
+    println!("| field | exact | read from the visual zone |\n|---|---|---|");
     for (i, (_, name)) in FIELDS.iter().enumerate() {
         println!(
-            "| {name} | {:.1} % ({}/{}) |",
+            "| {name} | {:.1} % ({}/{}) | {}/{} |",
             pct(t.exact[i], t.images),
             t.exact[i],
+            t.images,
+            t.from_viz[i],
             t.images
         );
     }
