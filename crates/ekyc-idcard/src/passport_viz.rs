@@ -125,7 +125,7 @@ pub struct VizReader {
 }
 
 /// Detector input size (longer side) for the page region.
-const DETECTOR_SIDE: u32 = 800;
+const DETECTOR_SIDE: u32 = 640;
 
 impl VizReader {
     pub fn new(detector: TextDetector, recognizer: TextRecognizer) -> VizReader {

@@ -73,7 +73,10 @@ pub fn extract_viz(lines: &[TextLine], mrz: &MrzAnchor) -> VizReading {
     if let Some((i, _)) = surname {
         seen.surname = name_value(&mrz.surname, &lines[i].text, mrz.name_cut);
     }
-    if let Some((i, _)) = best_name(&found, &mrz.given_names, surname.map(|s| s.0), mrz.name_cut) {
+    // "SURNAME, GIVEN NAMES" on one line serves both.
+    let one_line = surname.is_some_and(|(i, _)| lines[i].text.contains(','));
+    let skip = surname.map(|s| s.0).filter(|_| !one_line);
+    if let Some((i, _)) = best_name(&found, &mrz.given_names, skip, mrz.name_cut) {
         seen.given_names = name_value(&mrz.given_names, &lines[i].text, mrz.name_cut);
     }
     if number_seen(&found, &mrz.document_number) {
@@ -119,9 +122,22 @@ fn best_name(
     found
         .values()
         .filter(|(i, _)| Some(*i) != skip)
-        .map(|(i, l)| (i, name_similarity(mrz_name, &l.text, mrz_cut)))
+        .map(|(i, l)| (i, name_parts_similarity(mrz_name, &l.text, mrz_cut)))
         .filter(|(_, s)| *s >= NAME_MATCH)
         .max_by(|a, b| a.1.total_cmp(&b.1))
+}
+
+/// The best similarity of the MRZ name to the line or to one side of its comma
+/// ("ERIKSSON, ANNA MARIA").
+fn name_parts_similarity(mrz_name: &str, text: &str, mrz_cut: bool) -> f32 {
+    let mut parts = vec![text];
+    if let Some((a, b)) = text.split_once(',') {
+        parts.extend([a, b]);
+    }
+    parts
+        .iter()
+        .map(|p| name_similarity(mrz_name, p, mrz_cut))
+        .fold(0.0, f32::max)
 }
 
 /// The printed name when it spells the MRZ's with letters the MRZ cannot hold (accents) or
@@ -129,7 +145,18 @@ fn best_name(
 /// recogniser often drops the spaces of a tightly set name, the MRZ's `<` keeps them) or when
 /// the OCR slipped on the print (the MRZ's reading is restricted to `A-Z<`).
 fn name_value(mrz_name: &str, printed: &str, mrz_cut: bool) -> String {
-    let printed = printed.trim();
+    let printed = match printed.split_once(',') {
+        Some((a, b)) => {
+            let sim = |p: &str| name_similarity(mrz_name, p, mrz_cut);
+            if sim(a) >= sim(b) {
+                a
+            } else {
+                b
+            }
+        }
+        None => printed,
+    }
+    .trim();
     let same = name_key(printed, false) == name_key(mrz_name, false);
     let plain = printed.is_ascii();
     let longer = mrz_cut && name_agrees(mrz_name, printed);

@@ -14,11 +14,14 @@ use crate::passport_viz_text::label_of;
 /// Boxes lower than this (px) are not read.
 const MIN_HEIGHT: f32 = 6.0;
 /// At most this many boxes are read (the largest first).
-const MAX_BOXES: usize = 48;
+const MAX_BOXES: usize = 32;
+/// The portrait takes the left of a TD3 data page (ICAO 9303 zone V, about a quarter of the
+/// width): boxes centred there are not read.
+const PORTRAIT_ZONE: f32 = 0.26;
 /// Readings less confident than this are dropped.
 const MIN_CONFIDENCE: f32 = 0.3;
-/// First reading over at most this many box heights: about 18 characters.
-const PREFIX: f32 = 10.0;
+/// First reading over at most this many box heights: about 14 characters.
+const PREFIX: f32 = 8.0;
 
 /// The nets of the visual-zone reader.
 pub struct VizNets {
@@ -36,6 +39,7 @@ impl VizNets {
             .into_iter()
             .map(|b| b.rect.canonical())
             .filter(|r| r.height >= MIN_HEIGHT && r.width > 0.0)
+            .filter(|r| r.center.x >= PORTRAIT_ZONE * region.width() as f32)
             .collect();
         boxes.sort_by(|a, b| (b.width * b.height).total_cmp(&(a.width * a.height)));
         boxes.truncate(MAX_BOXES);
@@ -106,7 +110,7 @@ mod tests {
             angle: 0.0,
         };
         let p = prefix(&r);
-        assert_eq!(p.width, 100.0);
+        assert_eq!(p.width, 80.0);
         assert_eq!(p.center.x - p.width / 2.0, 0.0);
     }
 }
