@@ -112,8 +112,10 @@ pub struct VizReading {
     pub ms: f64,
 }
 
-/// The region above the MRZ, in MRZ band widths: a TD3 page is 88 mm high for a 112 mm MRZ.
-const REGION_HEIGHT: f32 = 0.72;
+/// The region above the MRZ, in MRZ band widths: a TD3 page is 88 mm high for a 112 mm MRZ,
+/// whose top lies about 76 mm below the page's top; the page's first millimetres (a title)
+/// and the facing page of a booklet are left out.
+const REGION_HEIGHT: f32 = 0.65;
 /// Margin left and right of the band, in band widths (the page is 125 mm for the MRZ's 112).
 const REGION_MARGIN: f32 = 0.06;
 /// The region is cut at most this wide (px): enough for 2 mm print, bounded in cost.

@@ -22,6 +22,9 @@ const PORTRAIT_ZONE: f32 = 0.26;
 const MIN_CONFIDENCE: f32 = 0.3;
 /// First reading over at most this many box heights: about 14 characters.
 const PREFIX: f32 = 8.0;
+/// Boxes longer than this many heights are titles or notes, not field values (a 39-letter
+/// name is about 24): their first words are all that is read.
+const MAX_VALUE: f32 = 26.0;
 
 /// The nets of the visual-zone reader.
 pub struct VizNets {
@@ -45,19 +48,23 @@ impl VizNets {
         boxes.truncate(MAX_BOXES);
         let mut lines = Vec::with_capacity(boxes.len());
         for rect in boxes {
-            let cut = prefix(&rect);
-            let Some(first) = self.read(region, rect, cut)? else {
-                continue;
-            };
-            let whole = cut.width >= rect.width;
-            if whole || label_of(&first.text).is_some() {
-                lines.push(first);
-            } else if let Some(line) = self.read(region, rect, rect)? {
-                lines.push(line);
-            }
+            lines.extend(self.read_box(region, rect)?);
         }
         ekyc_doc::reading_order(&mut lines);
         Ok(lines)
+    }
+
+    /// A box read over its prefix, then in full when it is a longer value.
+    fn read_box(&self, region: &RgbImage, rect: RotatedRect) -> Result<Option<TextLine>, DocError> {
+        let cut = prefix(&rect);
+        let Some(first) = self.read(region, rect, cut)? else {
+            return Ok(None);
+        };
+        let title = rect.width > MAX_VALUE * rect.height;
+        if cut.width >= rect.width || title || label_of(&first.text).is_some() {
+            return Ok(Some(first));
+        }
+        self.read(region, rect, rect)
     }
 
     /// The text of `crop_rect`, reported at `rect`; `None` when unreadable.
