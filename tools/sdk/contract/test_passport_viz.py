@@ -36,8 +36,10 @@ def test_passport_recognize_infos_filled_from_the_visual_zone(server, creds):
                           ("PassportID", "passport_id"), ("DateOfBirth", "date_of_birth"),
                           ("DateOfIssuance", "date_of_issuance"),
                           ("DateOfExpiration", "date_of_expiration"),
-                          ("BirthPlace", "birth_place"), ("IssuePlace", "issue_place")]:
+                          ("BirthPlace", "birth_place")]:
         assert infos.get(field) == want[column], (field, infos.get(field), want[column])
+    # The recogniser may drop the spaces of a tightly set multi-word authority (README).
+    assert (infos.get("IssuePlace") or "").replace(" ", "") == want["issue_place"].replace(" ", "")
     # Fields only the MRZ carries, as the top level reports them.
     assert infos["Type"] == outcome.raw["Type"]
     assert infos["Nationality"] == outcome.raw["Nationality"]
