@@ -288,3 +288,111 @@ fn mismatch(field: &'static str, mrz: &str, viz: &str) -> VizMismatch {
         viz: viz.trim().to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ekyc_doc::{Point, RotatedRect};
+
+    /// A line whose left edge is at `x`, centred at `y`, 20 px high.
+    fn line(text: &str, x: f32, y: f32, confidence: f32) -> TextLine {
+        let width = 12.0 * text.chars().count() as f32;
+        TextLine {
+            text: text.into(),
+            confidence,
+            rect: RotatedRect {
+                center: Point::new(x + width / 2.0, y),
+                width,
+                height: 20.0,
+                angle: 0.0,
+            },
+        }
+    }
+
+    fn anchor() -> MrzAnchor {
+        MrzAnchor {
+            document_code: "P".into(),
+            issuing_state: "UTO".into(),
+            surname: "ERIKSSON".into(),
+            given_names: "ANNA MARIA".into(),
+            document_number: "L898902C3".into(),
+            nationality: "UTO".into(),
+            sex: "F".into(),
+            birth_raw: "740812".into(),
+            birth_date: "19740812".into(),
+            expiry_raw: "120415".into(),
+            expiry_date: "20120415".into(),
+            check_digits_valid: true,
+            name_cut: false,
+        }
+    }
+
+    /// An ICAO-style page: labels above values, two columns.
+    fn page(surname: &str, birth: &str) -> Vec<TextLine> {
+        vec![
+            line("Passport No.", 400.0, 10.0, 0.95),
+            line("L898902C3", 400.0, 34.0, 0.99),
+            line("Surname / Nom", 100.0, 60.0, 0.95),
+            line(surname, 100.0, 84.0, 0.99),
+            line("Given names", 100.0, 110.0, 0.95),
+            line("ANNA MARIA", 100.0, 134.0, 0.99),
+            line("Date of birth", 100.0, 160.0, 0.95),
+            line(birth, 100.0, 184.0, 0.99),
+            line("Place of burth", 400.0, 160.0, 0.95),
+            line("ZENITH", 400.0, 184.0, 0.99),
+            line("Date of issue", 100.0, 210.0, 0.95),
+            line("16 APR/AVR 07", 100.0, 234.0, 0.99),
+            line("Authonity", 400.0, 210.0, 0.95),
+            line("PASSPORT OFFICE", 400.0, 234.0, 0.99),
+            line("Date of expiry", 100.0, 260.0, 0.95),
+            line("15 APR/AVR 12", 100.0, 284.0, 0.99),
+        ]
+    }
+
+    #[test]
+    fn fields_of_a_consistent_page() {
+        let r = extract_viz(&page("ERIKSSON", "12 AUG/AOUT 74"), &anchor());
+        assert!(r.mismatches.is_empty(), "{:?}", r.mismatches);
+        let f = &r.fields;
+        assert_eq!(f.surname, "ERIKSSON");
+        assert_eq!(f.given_names, "ANNA MARIA");
+        assert_eq!(f.passport_id, "L898902C3");
+        assert_eq!(f.date_of_birth, "12/08/1974");
+        assert_eq!(f.date_of_issuance, "16/04/2007");
+        assert_eq!(f.date_of_expiration, "15/04/2012");
+        assert_eq!(f.birth_place.as_deref(), Some("ZENITH"));
+        assert_eq!(f.issue_place.as_deref(), Some("PASSPORT OFFICE"));
+    }
+
+    #[test]
+    fn a_clearly_different_surname_or_birth_date_disagrees() {
+        let r = extract_viz(&page("MOREAU", "12 AUG/AOUT 74"), &anchor());
+        assert_eq!(r.mismatches.len(), 1);
+        assert_eq!(r.mismatches[0].field, "Surname");
+        let r = extract_viz(&page("ERIKSSON", "03 AUG/AOUT 71"), &anchor());
+        assert_eq!(r.mismatches.len(), 1);
+        assert_eq!(r.mismatches[0].field, "DateOfBirth");
+    }
+
+    #[test]
+    fn slips_and_uncertain_reads_are_not_disagreements() {
+        // One misread digit, a low-confidence surname, "SURNAME, GIVEN" on one line.
+        assert!(extract_viz(&page("ERIKSSON", "12 AUG/AOUT 75"), &anchor())
+            .mismatches
+            .is_empty());
+        let mut lines = page("MOREAU", "12 AUG/AOUT 74");
+        lines[3].confidence = 0.6;
+        assert!(extract_viz(&lines, &anchor()).mismatches.is_empty());
+        let r = extract_viz(&page("ERIKSSON, ANNA MARIA", "12 AUG/AOUT 74"), &anchor());
+        assert!(r.mismatches.is_empty(), "{:?}", r.mismatches);
+        assert_eq!(r.fields.surname, "ERIKSSON");
+        // An MRZ whose check digits fail is nothing to hold the page against.
+        let unchecked = MrzAnchor {
+            check_digits_valid: false,
+            ..anchor()
+        };
+        assert!(extract_viz(&page("MOREAU", "12 AUG/AOUT 74"), &unchecked)
+            .mismatches
+            .is_empty());
+    }
+}
