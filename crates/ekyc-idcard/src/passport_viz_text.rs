@@ -83,8 +83,8 @@ pub fn label_of(text: &str) -> Option<Label> {
             let d = substring_distance(&phrase.replace("RN", "M"), &letters);
             let allowed = match phrase.len() {
                 0..=6 => 0,
-                7..=9 => 1,
-                n => n / 5,
+                7..=8 => 1,
+                n => (n / 5).max(2),
             };
             (d <= allowed).then_some((d as f32 / phrase.len() as f32, label))
         })
@@ -272,6 +272,7 @@ mod tests {
             Some(Label::BirthPlace)
         );
         assert_eq!(label_of("Authonity"), Some(Label::Authority));
+        assert_eq!(label_of("AuthoryAnotne (B)"), Some(Label::Authority));
         assert_eq!(label_of("Sumame"), Some(Label::Surname));
         assert_eq!(
             label_of("Dateof iasue/Dot de ceivranc"),
