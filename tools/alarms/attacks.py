@@ -295,7 +295,7 @@ def card_mask(shape, corners, soften=1.0):
     h, w = shape[:2]
     m = Image.new("L", (w, h), 0)
     ImageDraw.Draw(m).polygon([tuple(p) for p in corners], fill=255)
-    return np.asarray(m.filter(ImageFilter.GaussianBlur(soften)), np.float32)[..., None] / 255
+    return np.asarray(m.filter(ImageFilter.GaussianBlur(float(soften))), np.float32)[..., None] / 255
 
 
 def window_glare(img, corners, rng, strength):
@@ -312,7 +312,7 @@ def window_glare(img, corners, rng, strength):
     m = Image.new("L", (w, h), 0)
     ImageDraw.Draw(m).polygon(pts, fill=255)
     soft = doc_w * rng.uniform(0.01, 0.05)
-    lobe = np.asarray(m.filter(ImageFilter.GaussianBlur(soft)), np.float32) / 255
+    lobe = np.asarray(m.filter(ImageFilter.GaussianBlur(float(soft))), np.float32) / 255
     peak = 140 + 260 * strength
     return img + (lobe[..., None] * card_mask(img.shape, corners)) * peak
 

@@ -133,7 +133,7 @@ def capture(doc, rng, params, hooks=None):
     if params.get("motion"):
         out = motion_blur(out, params["motion"], rng.uniform(0, 180))
     elif blur > 0.05:
-        out = out.filter(ImageFilter.GaussianBlur(blur))
+        out = out.filter(ImageFilter.GaussianBlur(float(blur)))
     noise = params.get("noise", rng.uniform(0.5, 2.0) if scan else rng.uniform(1.5, 6.0))
     arr = sensor(np.asarray(out, dtype=np.float32), rng, noise)
     out = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))

@@ -10,7 +10,10 @@ an MRZ (about 4 %), photographed by the camera simulation of tools/alarms/captur
 the table, rotation up to +-20 degrees, perspective, uneven light, blur, noise, JPEG; then the
 whole photo is turned by 0, 90, 180 or 270 degrees (a phone held any way). A few are flat scans.
 Writes OUT_DIR/labels.csv: file,doc_type,mrz,variant,source (MRZ lines joined with '|', empty
-when the image has none). Deterministic for a given seed; tune on one seed, report on another."""
+when the image has none), and OUT_DIR/viz.csv for the TD3 pages of render_card.py, which carry a
+labelled visual zone (viz_fields.py): file,surname,given_names,passport_id,date_of_birth,
+date_of_issuance,date_of_expiration,birth_place,issue_place,consistent,date_style (dates
+DD/MM/YYYY; consistent=0 when the printed zone disagrees with the MRZ on purpose). Deterministic for a given seed; tune on one seed, report on another."""
 
 import argparse
 import csv
@@ -41,8 +44,12 @@ def faces_of(data):
         return [os.path.join(data, "faces", row["file"]) for row in csv.DictReader(fh)]
 
 
-def page(rng, faces):
-    """(page image, doc_type, MRZ lines, source)."""
+VIZ_COLUMNS = ["surname", "given_names", "passport_id", "date_of_birth", "date_of_issuance",
+               "date_of_expiration", "birth_place", "issue_place", "consistent", "date_style"]
+
+
+def page(rng, faces, viz):
+    """(page image, doc_type, MRZ lines, source); `viz` receives a TD3 page's visual zone."""
     face = faces[int(rng.integers(len(faces)))]
     px_per_mm = rng.uniform(6, 11)
     r = rng.random()
@@ -53,7 +60,7 @@ def page(rng, faces):
         img, info = render_doc.render(rng, face, px_per_mm)
         return img, "TD3", info["mrz"], "render_doc"
     fmt = "TD3" if r < 0.50 else ("TD1" if r < 0.78 else "TD2")
-    img, lines = render_card.render(rng, fmt, face, px_per_mm)
+    img, lines = render_card.render(rng, fmt, face, px_per_mm, viz=viz)
     return img, fmt, lines, "render_card"
 
 
@@ -130,18 +137,25 @@ def main():
     faces = faces_of(args.data)
     os.makedirs(args.out, exist_ok=True)
     # Rows are written as they come, so a stopped run still leaves a usable set.
-    with open(os.path.join(args.out, "labels.csv"), "w", newline="") as fh:
+    with open(os.path.join(args.out, "labels.csv"), "w", newline="") as fh, \
+            open(os.path.join(args.out, "viz.csv"), "w", newline="") as vh:
         w = csv.writer(fh)
         w.writerow(["file", "doc_type", "mrz", "variant", "source"])
+        vw = csv.writer(vh)
+        vw.writerow(["file"] + VIZ_COLUMNS)
         for i in range(args.count):
-            doc, doc_type, lines, source = page(rng, faces)
+            viz = {}
+            doc, doc_type, lines, source = page(rng, faces, viz)
             img, variant = photograph(rng, doc)
             if args.max_side:
                 img.thumbnail((args.max_side, args.max_side), Image.LANCZOS)
             name = f"{args.prefix}{args.seed}_{i:04d}.jpg"
             img.save(os.path.join(args.out, name), quality=int(rng.integers(80, 96)))
             w.writerow((name, doc_type, "|".join(lines), variant, source))
+            if viz:
+                vw.writerow([name] + [viz[c] for c in VIZ_COLUMNS])
             fh.flush()
+            vh.flush()
             print(f"[{i + 1}/{args.count}] {name} {doc_type} {variant}", file=sys.stderr)
 
 

@@ -12,6 +12,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from render_doc import OCRB, SANS, SANS_BOLD, SERIF, guilloche, portrait  # noqa: E402
 
 from mrz_gen import random_mrz  # noqa: E402
+from viz_fields import draw_td3_viz  # noqa: E402
 
 PAGE_MM = {"TD1": (85.6, 54.0), "TD2": (105.0, 74.0), "TD3": (125.0, 88.0)}
 # OCR-B's advance is 0.723 em: an em of 3.51 mm gives the ICAO 2.54 mm character pitch.
@@ -63,8 +64,11 @@ def _mrz(d, rng, lines, page_h, mm):
         d.text((mm(left), mm(top + i * pitch)), line, font=font, fill=ink)
 
 
-def render(rng, fmt, face_path, px_per_mm, with_mrz=True):
-    """A page of format `fmt` with a random MRZ. Returns (image, MRZ lines or [])."""
+def render(rng, fmt, face_path, px_per_mm, with_mrz=True, viz=None):
+    """A page of format `fmt` with a random MRZ. Returns (image, MRZ lines or []).
+
+    TD3 pages carry a labelled visual zone (viz_fields.py); when `viz` is a dict it receives the
+    printed values (the truth of `ekyc eval viz`)."""
     w_mm, h_mm = PAGE_MM[fmt]
     mm = _mm(px_per_mm)
     w, h = mm(w_mm), mm(h_mm)
@@ -86,6 +90,12 @@ def render(rng, fmt, face_path, px_per_mm, with_mrz=True):
     else:
         pbox = (mm(4), mm(11), mm(4 + 0.26 * w_mm), mm(11 + 0.33 * w_mm))
         page.paste(portrait(face_path, (pbox[2] - pbox[0], pbox[3] - pbox[1]), rng), pbox[:2])
-        _fields(d, rng, f, (0.26 * w_mm + 8, 11), mm, rows=5 if fmt == "TD2" else 6)
+        origin = (0.26 * w_mm + 8, 11)
+        if fmt == "TD3":
+            truth = draw_td3_viz(d, rng, f, lines, origin, mm)
+            if viz is not None:
+                viz.update(truth)
+        else:
+            _fields(d, rng, f, origin, mm, rows=5)
     _mrz(d, rng, lines, h_mm, mm)
     return page, lines

@@ -1,9 +1,12 @@
 """Synthetic head rotation (nod = pitch, shake = yaw) of a real live clip.
 
-The face region is treated as a sphere (radius from the measured face width) turned by the
-angle of the frame; a Gaussian bump around the nose moves further, as a protruding nose does;
-a smooth elliptical weight fades the warp to zero so the background stays steady. The person
-still blinks and talks underneath: only the head pose is made up."""
+Shake: the face region is treated as a sphere (radius from the measured face width) turned by
+the angle of the frame; a Gaussian bump around the nose moves further, as a protruding nose does.
+Nod: the head is a depth relief (an ellipsoid as wide as the face plus a nose ridge) rotated
+about a horizontal axis behind the face and projected again, so the nose moves down more than
+the eyes and the chin, and the face foreshortens vertically as a real 15-25 degree pitch does.
+A smooth elliptical weight fades either warp to zero so the background stays steady. The
+person still blinks and talks underneath: only the head pose is made up."""
 
 import numpy as np
 
@@ -37,6 +40,28 @@ def _bilinear(img, xs, ys):
     return (a * (1 - fx) + b * fx) * (1 - fy) + (c * (1 - fx) + d * fx) * fy
 
 
+def _relief(xs, ys, face):
+    """Height of the face surface towards the camera (pixels) above the head's rotation axis."""
+    fw = face["w"]
+    ax, ay, az = 0.58 * fw, 0.8 * fw, 0.62 * fw
+    q = 1 - ((xs - face["cx"]) / ax) ** 2 - ((ys - face["cy"]) / ay) ** 2
+    ellipsoid = az * np.clip(q, 0, 1)  # a paraboloid cap: finite slope at the rim keeps the map invertible
+    nose = 0.22 * fw * np.exp(-(((xs - face["cx"]) / (0.11 * fw)) ** 2 + ((ys - face["nose_y"]) / (0.25 * fw)) ** 2))
+    return ellipsoid + nose
+
+
+def _pitch_source(xs, ys, face, angle):
+    """Source rows for a head pitched by `angle` (radians; positive = nose down): each surface
+    point (Y, Z) goes to Y cos a + Z sin a. The forward map is inverted by fixed-point steps."""
+    cy = face["cy"]
+    sy = ys.copy()
+    for _ in range(6):
+        z = _relief(xs, sy, face)
+        moved = cy + (sy - cy) * np.cos(angle) + z * np.sin(angle)
+        sy = sy + 0.7 * (ys - moved)
+    return sy
+
+
 def rotate_head(frame, face, kind, angle_deg):
     """Warp one RGB frame. face = dict(cx, cy, nose_y, w) in this frame's pixels."""
     if abs(angle_deg) < 1e-3:
@@ -58,10 +83,7 @@ def rotate_head(frame, face, kind, angle_deg):
         src = src - nose * 0.3 * r * np.sin(a) - 0.12 * r * np.sin(a)
         sx, sy = xs + weight * (src - xs), ys
     else:
-        v = np.clip((ys - cy) / ry, -1, 1)
-        src = cy + ry * np.sin(np.arcsin(v) - a)
-        src = src - nose * 0.25 * ry * np.sin(a) - 0.1 * ry * np.sin(a)
-        sx, sy = xs, ys + weight * (src - ys)
+        sx, sy = xs, ys + weight * (_pitch_source(xs, ys, face, a) - ys)
     out = frame.copy()
     out[y0:y1, x0:x1] = np.clip(_bilinear(frame.astype(np.float32), sx, sy), 0, 255).astype(np.uint8)
     return out

@@ -3,10 +3,10 @@
 //!
 //! | alarm | code | detector |
 //! |---|---|---|
-//! | covered | -9101 | [`covered`]: solid, shaded skin blob entering the card; card out of frame |
+//! | covered | -9101 | [`covered`]: finger or non-paper object over the card's edge; card or MRZ out of frame |
 //! | photocopy | -9102 | [`photocopy`]: chromaticity spread (cast-invariant colourfulness) |
 //! | screen recapture | -9103 | [`screen`]: isolated spectral peaks of the sub-pixel grid / moiré |
-//! | tampered | -9104 | [`tampered`]: a compact region much smoother than the noise around it |
+//! | tampered | -9104 | [`tampered`]: a compact region much smoother than the noise around it (levels keep it quiet) |
 //! | reflective | -9107 | [`glare`]: clipped near-white blobs with the print under them washed out |
 //! | blurry | -9108 | [`blur`]: re-blur measure on the card's most textured tiles |
 //!
@@ -19,6 +19,7 @@ pub mod covered;
 mod detection;
 mod fft;
 pub mod glare;
+mod occluder;
 pub mod photocopy;
 mod plane;
 pub mod screen;

@@ -117,10 +117,25 @@ pub struct View<'a> {
     /// without an MRZ hint). A printed MRZ has a clear margin; a band touching the edge is
     /// cut by the frame.
     pub mrz_edge_gap: Option<f32>,
+    /// Distance from the MRZ lines' nearer end to the photo edge, along the reading direction,
+    /// in character widths (`None` without an MRZ hint). A printed MRZ starts and ends clear of
+    /// the card's edge; lines that run into the frame (≤ 0) were cut, and the reader then
+    /// returns the visible part, from which the card cannot be predicted.
+    pub mrz_end_gap: Option<f32>,
     /// Working pixels inside the card (the predicted quadrilateral, not just its bounding
     /// box); the central 60 % per side without a hint.
     pub inside: Vec<bool>,
+    /// The predicted card shrunk towards its centre by [`DEEP_SHRINK`], in working pixels
+    /// (`None` without a card quadrilateral): what is there is card even when the prediction
+    /// from the MRZ is a little off.
+    pub deep_quad: Option<Quad>,
+    /// The predicted card grown by [`DEEP_SHRINK`]: what lies outside is off the card even when
+    /// the prediction is a little off.
+    pub outer_quad: Option<Quad>,
 }
+
+/// How much of the predicted card's half-size [`View::deep_quad`] drops on each side.
+pub const DEEP_SHRINK: f32 = 0.15;
 
 impl<'a> View<'a> {
     pub fn new(full: &'a RgbImage, hints: &CardHints) -> View<'a> {
@@ -139,6 +154,17 @@ impl<'a> View<'a> {
         }
         let (card_full, outside, region_source, quad) = card_region(hints, fw, fh);
         let card = card_full.scaled_down(factor, r.w, r.h);
+        let scaled = |k: f32| {
+            quad.map(|q| {
+                let f = factor as f32;
+                let c = (
+                    q.iter().map(|p| p.0).sum::<f32>() / 4.0,
+                    q.iter().map(|p| p.1).sum::<f32>() / 4.0,
+                );
+                q.map(|p| ((c.0 + k * (p.0 - c.0)) / f, (c.1 + k * (p.1 - c.1)) / f))
+            })
+        };
+        let (deep_quad, outer_quad) = (scaled(1.0 - DEEP_SHRINK), scaled(1.0 + DEEP_SHRINK));
         let inside = match quad {
             Some(q) => {
                 let f = factor as f32;
@@ -160,9 +186,11 @@ impl<'a> View<'a> {
             }
         };
         let mrz_edge_gap = hints.mrz.and_then(|m| edge_gap(&m, fw as f32, fh as f32));
+        let mrz_end_gap = hints.mrz.and_then(|m| end_gap(&m, fw as f32, fh as f32));
         View {
             full,
             mrz_edge_gap,
+            mrz_end_gap,
             r,
             g,
             b,
@@ -173,7 +201,23 @@ impl<'a> View<'a> {
             outside,
             region_source,
             inside,
+            deep_quad,
+            outer_quad,
         }
+    }
+
+    /// Whether working pixel (x, y) lies well outside the predicted card (false without a
+    /// card quadrilateral).
+    pub fn far_off_card(&self, x: usize, y: usize) -> bool {
+        self.outer_quad
+            .is_some_and(|q| !in_quad(&q, x as f32 + 0.5, y as f32 + 0.5))
+    }
+
+    /// Whether working pixel (x, y) lies well inside the predicted card (false without a
+    /// card quadrilateral).
+    pub fn deep_on_card(&self, x: usize, y: usize) -> bool {
+        self.deep_quad
+            .is_some_and(|q| in_quad(&q, x as f32 + 0.5, y as f32 + 0.5))
     }
 
     /// Whether working pixel (x, y) lies on the card.
@@ -199,6 +243,40 @@ fn edge_gap(m: &MrzHint, w: f32, h: f32) -> Option<f32> {
     Some(gap.max(0.0) / line_h)
 }
 
+/// The MRZ lines' nearer end to the photo edge along the reading direction, in character
+/// widths (negative when the band box already overshoots the edge).
+pub fn end_gap(m: &MrzHint, w: f32, h: f32) -> Option<f32> {
+    let [tl, tr, br, bl] = m.corners;
+    let (ux, uy) = (tr.0 - tl.0, tr.1 - tl.1);
+    let len = (ux * ux + uy * uy).sqrt();
+    let char_w = len / m.chars.max(1) as f32;
+    if !(char_w.is_finite() && char_w > 0.0) {
+        return None;
+    }
+    let u = (ux / len, uy / len);
+    let mid = |a: (f32, f32), b: (f32, f32)| ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
+    // Distance along the ray from `p` in direction `d` to the image border (negative: `p` is
+    // already outside on that side).
+    let ray = |p: (f32, f32), d: (f32, f32)| {
+        let mut t = f32::MAX;
+        if d.0 > 1e-6 {
+            t = t.min((w - 1.0 - p.0) / d.0);
+        } else if d.0 < -1e-6 {
+            t = t.min(-p.0 / d.0);
+        }
+        if d.1 > 1e-6 {
+            t = t.min((h - 1.0 - p.1) / d.1);
+        } else if d.1 < -1e-6 {
+            t = t.min(-p.1 / d.1);
+        }
+        t
+    };
+    let start = ray(mid(tl, bl), (-u.0, -u.1));
+    let end = ray(mid(tr, br), u);
+    let gap = start.min(end) / char_w;
+    gap.is_finite().then_some(gap)
+}
+
 /// Point in a convex quadrilateral (either winding).
 fn in_quad(q: &[(f32, f32); 4], x: f32, y: f32) -> bool {
     let mut sign = 0.0f32;
@@ -215,7 +293,7 @@ fn in_quad(q: &[(f32, f32); 4], x: f32, y: f32) -> bool {
     true
 }
 
-type Quad = [(f32, f32); 4];
+pub type Quad = [(f32, f32); 4];
 
 fn card_region(hints: &CardHints, w: usize, h: usize) -> (Rect, f32, &'static str, Option<Quad>) {
     let whole = Rect {

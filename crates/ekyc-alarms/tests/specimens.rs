@@ -11,7 +11,7 @@ use ekyc_types::CardAlarm;
 type Band = (&'static str, [(f32, f32); 4], usize, usize);
 
 /// File, MRZ band corners (TL, TR, BR, BL), lines, characters per line.
-const SPECIMENS: [Band; 8] = [
+const SPECIMENS: [Band; 10] = [
     (
         "d002.png",
         [(16.4, 211.5), (371.1, 212.3), (371.0, 243.9), (16.3, 243.1)],
@@ -29,6 +29,19 @@ const SPECIMENS: [Band; 8] = [
         [(51.9, 337.2), (608.1, 338.3), (608.0, 389.7), (51.8, 388.6)],
         2,
         44,
+    ),
+    // d008 and d023: noise-free scan paper next to noisy print, once taken for a pasted patch.
+    (
+        "d008.jpg",
+        [(26.9, 326.6), (571.3, 326.5), (571.3, 389.2), (26.9, 389.3)],
+        2,
+        36,
+    ),
+    (
+        "d023.jpg",
+        [(12.8, 124.1), (270.6, 124.2), (270.6, 166.1), (12.8, 166.0)],
+        3,
+        30,
     ),
     (
         "d010.png",

@@ -35,8 +35,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ekyc_liveness::rigidity::deformation(&table),
         ekyc_liveness::screen::screen_cues(&video.frames, &table),
         ekyc_liveness::screen::grid_cues(&video.frames, &table),
-        ekyc_liveness::screen::border_cues(&video.frames, &table)
+        ekyc_liveness::border::border_cues(&video.frames, &table)
     );
+    for (f, s) in table.with_face() {
+        if let Some(b) = video
+            .frames
+            .get(f.index)
+            .and_then(|img| ekyc_liveness::border::border_finding(img, &s.face.bbox))
+        {
+            eprintln!("frame {} border {b:?}", f.index);
+        }
+    }
     print!("{}", table.to_csv());
     Ok(())
 }

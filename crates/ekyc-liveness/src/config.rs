@@ -7,8 +7,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct TrackConfig {
-    /// Run the face detector every N frames (and whenever the track is lost); in between the
-    /// face box follows the mesh. Detection frames also count the faces in view.
+    /// Run the face detector every N frames (on a second thread, ahead of the tracking) and
+    /// whenever the track is lost; in between the face box follows the mesh. Detection frames
+    /// also count the faces in view. 10 (1 s at 10 fps) gave the same eval verdicts as 5 on the
+    /// tune set and the real clips, for ~110 ms less CPU per 6 s clip.
     pub detect_every: usize,
     /// Longer side the frame is scaled to for detection (selfie faces are large; smaller is
     /// faster).
@@ -20,7 +22,7 @@ pub struct TrackConfig {
 impl Default for TrackConfig {
     fn default() -> Self {
         TrackConfig {
-            detect_every: 5,
+            detect_every: 10,
             detect_side: 320,
             min_presence: 0.5,
         }

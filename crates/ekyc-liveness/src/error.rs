@@ -9,4 +9,7 @@ pub enum LivenessError {
     /// The video has no frames to analyse.
     #[error("the video has no frames")]
     NoFrames,
+    /// The detection thread ended before sending every scheduled detection.
+    #[error("the face detection thread stopped early")]
+    DetectionStopped,
 }

@@ -13,6 +13,7 @@
 
 pub mod action;
 pub mod best_frame;
+pub mod border;
 mod config;
 mod error;
 mod events;

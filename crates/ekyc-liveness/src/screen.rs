@@ -5,13 +5,14 @@
 use ekyc_face::BBox;
 use image::RgbImage;
 
+pub use crate::border::border_score;
 use crate::signals::SignalTable;
 use crate::stats;
 
 /// Frames sampled for the (per-pixel, so costlier) screen cues.
 const SAMPLED_FRAMES: usize = 8;
 
-fn chroma(p: &image::Rgb<u8>) -> (f32, f32, f32) {
+pub(crate) fn chroma(p: &image::Rgb<u8>) -> (f32, f32, f32) {
     let (r, g, b) = (f32::from(p[0]), f32::from(p[1]), f32::from(p[2]));
     let y = 0.299 * r + 0.587 * g + 0.114 * b;
     (y, b - y, r - y)
@@ -43,19 +44,24 @@ pub fn colour_moire(frame: &RgbImage, face: &BBox) -> Option<f32> {
     (lum > 1.0).then(|| (col / lum) as f32)
 }
 
-/// Median colour-moiré ratio over a few frames with a face.
-pub fn screen_cues(frames: &[RgbImage], table: &SignalTable) -> f32 {
+/// A few frames with a face, spread over the clip, with the face box.
+pub(crate) fn sampled_face_frames<'a>(
+    frames: &'a [RgbImage],
+    table: &'a SignalTable,
+) -> impl Iterator<Item = (&'a RgbImage, &'a BBox)> + 'a {
     let with_face: Vec<_> = table.with_face().collect();
     let step = (with_face.len() / SAMPLED_FRAMES).max(1);
-    let values: Vec<f32> = with_face
-        .iter()
+    with_face
+        .into_iter()
         .step_by(step)
         .take(SAMPLED_FRAMES)
-        .filter_map(|(f, s)| {
-            frames
-                .get(f.index)
-                .and_then(|img| colour_moire(img, &s.face.bbox))
-        })
+        .filter_map(|(f, s)| frames.get(f.index).map(|img| (img, &s.face.bbox)))
+}
+
+/// Median colour-moiré ratio over a few frames with a face.
+pub fn screen_cues(frames: &[RgbImage], table: &SignalTable) -> f32 {
+    let values: Vec<f32> = sampled_face_frames(frames, table)
+        .filter_map(|(img, face)| colour_moire(img, face))
         .collect();
     stats::median(&values).unwrap_or(0.0)
 }
@@ -109,98 +115,8 @@ pub fn grid_periodicity(frame: &RgbImage, face: &BBox) -> Option<f32> {
 
 /// Median grid periodicity over a few face frames.
 pub fn grid_cues(frames: &[RgbImage], table: &SignalTable) -> f32 {
-    let with_face: Vec<_> = table.with_face().collect();
-    let step = (with_face.len() / SAMPLED_FRAMES).max(1);
-    let values: Vec<f32> = with_face
-        .iter()
-        .step_by(step)
-        .take(SAMPLED_FRAMES)
-        .filter_map(|(f, s)| {
-            frames
-                .get(f.index)
-                .and_then(|img| grid_periodicity(img, &s.face.bbox))
-        })
-        .collect();
-    stats::median(&values).unwrap_or(0.0)
-}
-
-fn clamp_i(v: f32, hi: u32) -> u32 {
-    (v.max(0.0) as u32).min(hi)
-}
-
-/// A frame around the face: the strongest straight vertical edges left and right of it that
-/// run along most of the face's height (a screen's or a photo's border). Returns the weaker
-/// side's share of rows with a strong, same-signed horizontal gradient in one column (0..1).
-pub fn border_score(frame: &RgbImage, face: &BBox) -> Option<f32> {
-    let (w, h) = frame.dimensions();
-    let (fw, fh) = (face.width(), face.height());
-    if fw < 16.0 || fh < 16.0 {
-        return None;
-    }
-    let y0 = clamp_i(face.y1 - 0.2 * fh, h);
-    let y1 = clamp_i(face.y2 + 0.2 * fh, h);
-    let luma = |x: u32, y: u32| chroma(frame.get_pixel(x, y)).0;
-    // Best column in [from, to): share of rows whose gradient is strong with the column's sign.
-    let side = |from: u32, to: u32| -> f32 {
-        let mut best = 0.0f32;
-        for x in from.max(1)..to.min(w - 1) {
-            let (mut pos, mut neg, mut n) = (0u32, 0u32, 0u32);
-            for y in (y0..y1).step_by(2) {
-                let g = luma(x + 1, y) - luma(x - 1, y);
-                pos += u32::from(g > 12.0);
-                neg += u32::from(g < -12.0);
-                n += 1;
-            }
-            if n > 0 {
-                best = best.max(pos.max(neg) as f32 / n as f32);
-            }
-        }
-        best
-    };
-    // Letterbox/pillarbox bars added by an app are flat from the edge to the picture: their edge
-    // is not a frame held in front of the camera.
-    let flat = |x0: u32, x1: u32| -> bool {
-        let mut seen: Option<f32> = None;
-        for y in (y0..y1).step_by(4) {
-            for x in (x0..x1).step_by(4) {
-                let v = luma(x, y);
-                match seen {
-                    None => seen = Some(v),
-                    Some(first) if (v - first).abs() > 6.0 => return false,
-                    _ => {}
-                }
-            }
-        }
-        true
-    };
-    let bars = flat(0, clamp_i(face.x1 - 0.6 * fw, w)) && flat(clamp_i(face.x2 + 0.6 * fw, w), w);
-    if bars {
-        return Some(0.0);
-    }
-    let left = side(
-        clamp_i(face.x1 - 1.5 * fw, w),
-        clamp_i(face.x1 - 0.05 * fw, w),
-    );
-    let right = side(
-        clamp_i(face.x2 + 0.05 * fw, w),
-        clamp_i(face.x2 + 1.5 * fw, w),
-    );
-    Some(left.min(right))
-}
-
-/// Median border score over a few face frames.
-pub fn border_cues(frames: &[RgbImage], table: &SignalTable) -> f32 {
-    let with_face: Vec<_> = table.with_face().collect();
-    let step = (with_face.len() / SAMPLED_FRAMES).max(1);
-    let values: Vec<f32> = with_face
-        .iter()
-        .step_by(step)
-        .take(SAMPLED_FRAMES)
-        .filter_map(|(f, s)| {
-            frames
-                .get(f.index)
-                .and_then(|img| border_score(img, &s.face.bbox))
-        })
+    let values: Vec<f32> = sampled_face_frames(frames, table)
+        .filter_map(|(img, face)| grid_periodicity(img, face))
         .collect();
     stats::median(&values).unwrap_or(0.0)
 }

@@ -14,6 +14,9 @@ use crate::error::LivenessError;
 use crate::face_stats;
 use crate::signals::{FaceSignals, FrameSignals, SignalTable, KEY_POINTS};
 
+/// A scheduled detection's faces and its time in milliseconds.
+type DetectionResult = (Result<Vec<Face>, LivenessError>, f64);
+
 fn ms_since(start: Instant) -> f64 {
     start.elapsed().as_secs_f64() * 1e3
 }
@@ -98,8 +101,43 @@ impl FaceTracker {
         &self.detector
     }
 
-    /// Signals of every frame (`times[i]` is frame i's time in seconds).
+    /// Signals of every frame (`times[i]` is frame i's time in seconds). The scheduled
+    /// detections (every `detect_every` frames) run on a second thread while this one follows
+    /// the face with the mesh: each model session is single-threaded, so a 2-core box overlaps
+    /// them.
     pub fn track(&self, frames: &[RgbImage], times: &[f32]) -> Result<SignalTable, LivenessError> {
+        let every = self.config.detect_every.max(1);
+        std::thread::scope(|scope| {
+            let (sender, scheduled) = std::sync::mpsc::channel();
+            scope.spawn(move || {
+                for frame in frames.iter().step_by(every) {
+                    let started = Instant::now();
+                    let found = self.detect(frame);
+                    if sender.send((found, ms_since(started))).is_err() {
+                        break; // tracking stopped early
+                    }
+                }
+            });
+            self.follow(frames, times, &scheduled)
+        })
+    }
+
+    /// Faces in one frame; on a padded canvas when none is found in the frame itself.
+    fn detect(&self, frame: &RgbImage) -> Result<Vec<Face>, LivenessError> {
+        let found = self.detector.detect(frame)?;
+        if found.is_empty() {
+            return self.detect_padded(frame);
+        }
+        Ok(found)
+    }
+
+    /// The tracking pass; scheduled detections arrive in frame order on `scheduled`.
+    fn follow(
+        &self,
+        frames: &[RgbImage],
+        times: &[f32],
+        scheduled: &std::sync::mpsc::Receiver<DetectionResult>,
+    ) -> Result<SignalTable, LivenessError> {
         let first = frames.first().ok_or(LivenessError::NoFrames)?;
         let mut table = SignalTable {
             width: first.width(),
@@ -117,16 +155,21 @@ impl FaceTracker {
         let mut track: Option<Track> = None;
         let (mut faces, mut second_ratio) = (0usize, 0.0f32);
         for (index, frame) in frames.iter().enumerate() {
-            let detect_now = index % every == 0 || track.is_none();
+            let on_schedule = index % every == 0;
+            let detect_now = on_schedule || track.is_none();
             let mut candidate = track.as_ref().map(|t| t.face);
             let carried_anchor = track.as_ref().map(|t| t.anchor);
             if detect_now {
-                let started = Instant::now();
-                let mut found = self.detector.detect(frame)?;
-                if found.is_empty() {
-                    found = self.detect_padded(frame)?;
-                }
-                table.timings.detect_ms += ms_since(started);
+                let (found, ms) = if on_schedule {
+                    scheduled
+                        .recv()
+                        .map_err(|_| LivenessError::DetectionStopped)?
+                } else {
+                    let started = Instant::now();
+                    (self.detect(frame), ms_since(started))
+                };
+                let found = found?;
+                table.timings.detect_ms += ms;
                 faces = found.len();
                 second_ratio = second_face_ratio(&found);
                 candidate = pick_subject(&found, candidate.as_ref());

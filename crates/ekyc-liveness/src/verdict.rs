@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::config::LivenessConfig;
 use crate::signals::SignalTable;
-use crate::{action, best_frame, rigidity, screen, silent};
+use crate::{action, best_frame, border, rigidity, screen, silent};
 
 /// Which liveness mode a request asked for (LIP's audio checks live elsewhere; here LIP checks
 /// only that the face and mouth are usable).
@@ -117,7 +117,7 @@ pub fn evidence(table: &SignalTable, frames: &[RgbImage], cfg: &LivenessConfig) 
         deformation: rigidity::deformation(table),
         screen: screen::screen_cues(frames, table),
         grid: screen::grid_cues(frames, table),
-        border: screen::border_cues(frames, table),
+        border: border::border_cues(frames, table),
         ..Evidence::default()
     };
     silent::face_medians(table, &mut ev);

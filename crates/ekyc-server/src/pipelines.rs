@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use ekyc_doc::MrzReader;
 use ekyc_face::FacePipeline;
-use ekyc_idcard::CardReader;
+use ekyc_idcard::{CardReader, VizReader};
 use ekyc_infer::Engine;
 use ekyc_liveness::{FaceTracker, TrackConfig};
 use ekyc_speech::{SpeechConfig, SpeechRecognizer};
@@ -15,6 +15,8 @@ pub struct Pipelines {
     pub mrz: Option<Arc<MrzReader>>,
     /// HKID and MyKad fronts from general text lines.
     pub cards: Option<Arc<CardReader>>,
+    /// Passport visual zones, read after the MRZ.
+    pub viz: Option<Arc<VizReader>>,
     /// Face tracker of the video liveness checks.
     pub tracker: Option<Arc<FaceTracker>>,
     /// Voice and digit recognition of LIP liveness.
@@ -34,12 +36,14 @@ impl Pipelines {
         let face = FacePipeline::from_engine(&engine)?;
         let mrz = MrzReader::from_engine(&engine)?;
         let cards = CardReader::from_engine(&engine)?;
+        let viz = VizReader::from_engine(&engine)?;
         let tracker = FaceTracker::from_engine(&engine, TrackConfig::default())?;
         let speech = SpeechRecognizer::from_engine(&engine, SpeechConfig::default())?;
         Ok(Pipelines {
             face: Some(Arc::new(face)),
             mrz: Some(Arc::new(mrz)),
             cards: Some(Arc::new(cards)),
+            viz: Some(Arc::new(viz)),
             tracker: Some(Arc::new(tracker)),
             speech: Some(Arc::new(speech)),
             engine: Some(Arc::new(engine)),
@@ -52,6 +56,7 @@ impl Pipelines {
             face: Some(Arc::new(face)),
             mrz: None,
             cards: None,
+            viz: None,
             tracker: None,
             speech: None,
             engine: None,

@@ -38,6 +38,7 @@ pub async fn passport(
         ));
     };
     let face = app.pipelines.face.clone();
+    let viz = app.pipelines.viz.clone();
     let ret_image = req.ret_image.unwrap_or(false);
     let alarms = app.config.alarms.alarm_config();
     let page = images
@@ -50,6 +51,7 @@ pub async fn passport(
         .run(move || {
             let job = PassportJob {
                 reader: &reader,
+                viz: viz.as_deref(),
                 face: face.as_deref(),
                 alarms: &alarms,
                 ret_image,

@@ -1,7 +1,10 @@
 //! MLIDPassportOCR from the machine-readable zone: fields, check digits, the holder's portrait
-//! and the card alarms. The visual zone is not read yet (its fields stay empty). The alarm stage
-//! runs after the MRZ read on the page region the MRZ band implies; `WarnCardInfos` lists the
-//! raised codes (`[]` when clean, `[-9109]` when the stage is switched off by config).
+//! and the card alarms; `PassportRecognizeInfos` from the visual zone read above the MRZ band
+//! (`ekyc_idcard::VizReader`), with the MRZ's values for what the visual zone did not give. A
+//! visual zone that clearly disagrees with a check-digit-valid MRZ (surname, number, birth date)
+//! is `FailedOperation.InconsistencyBetweenMRZAndVRZ`. The alarm stage runs after the MRZ read
+//! on the page region the MRZ band implies; `WarnCardInfos` lists the raised codes (`[]` when
+//! clean, `[-9109]` when the stage is switched off by config).
 
 use std::io::Cursor;
 
@@ -11,6 +14,7 @@ use image::RgbImage;
 use ekyc_alarms::{AlarmConfig, CardHints, MrzHint};
 use ekyc_doc::{DocError, LocatedMrz, MrzReader};
 use ekyc_face::FacePipeline;
+use ekyc_idcard::{passport_infos, MrzAnchor, VizReader, VizReading};
 use ekyc_mrz::MrzReading;
 use ekyc_types::wire::ocr::{MlidPassportOcrResponse, PassportRecognizeInfos};
 use ekyc_types::{EkycError, ErrorCode};
@@ -18,6 +22,8 @@ use ekyc_types::{EkycError, ErrorCode};
 /// What the passport reader needs besides the page.
 pub struct PassportJob<'a> {
     pub reader: &'a MrzReader,
+    /// The visual-zone reader; without it `PassportRecognizeInfos` carries the MRZ's values.
+    pub viz: Option<&'a VizReader>,
     pub face: Option<&'a FacePipeline>,
     pub alarms: &'a AlarmConfig,
     pub ret_image: bool,
@@ -53,6 +59,7 @@ pub fn read_passport(
             ),
         ));
     }
+    let viz = read_viz(job.viz, page, &located)?;
     let report = ekyc_alarms::check(page, &hints_of(&located), job.alarms);
     tracing::debug!(
         raised = ?report.wire_codes(),
@@ -64,7 +71,41 @@ pub fn read_passport(
         (true, Some(face)) => portrait_jpeg_base64(face, page)?,
         _ => String::new(),
     };
-    Ok(response(reading, image, report.wire_codes()))
+    let infos = passport_infos(&MrzAnchor::of(&located), viz.as_ref());
+    let mut out = response(reading, image, report.wire_codes());
+    out.passport_recognize_infos = infos;
+    Ok(out)
+}
+
+/// The visual zone, or `None` when there is no reader or its engine failed (the MRZ's values
+/// are then reported; the MRZ read already succeeded). A clear disagreement with the MRZ is
+/// the contract's error.
+fn read_viz(
+    reader: Option<&VizReader>,
+    page: &RgbImage,
+    located: &LocatedMrz,
+) -> Result<Option<VizReading>, EkycError> {
+    let Some(reader) = reader else {
+        return Ok(None);
+    };
+    let viz = match reader.read(page, located) {
+        Ok(v) => v,
+        Err(e) => {
+            tracing::warn!(error = %e, "visual zone not read; MRZ values reported");
+            return Ok(None);
+        }
+    };
+    tracing::debug!(ms = viz.ms, lines = viz.lines.len(), "visual zone");
+    if let Some(m) = viz.mismatches.first() {
+        return Err(EkycError::new(
+            ErrorCode::InconsistencyBetweenMRZAndVRZ,
+            format!(
+                "the visual zone disagrees with the machine-readable zone: {} is {:?} in the MRZ but {:?} on the page",
+                m.field, m.mrz, m.viz
+            ),
+        ));
+    }
+    Ok(Some(viz))
 }
 
 /// The MRZ band as the alarm stage's card-region hint.
@@ -105,7 +146,7 @@ fn response(reading: &MrzReading, image: String, alarms: Vec<i64>) -> MlidPasspo
         surname: Some(f.surname.clone()),
         given_name: Some(f.given_names.clone()),
         r#type: f.document_code.clone(),
-        // The visual zone is not read yet: its fields stay empty rather than copied from the MRZ.
+        // Filled by the caller from the visual zone.
         passport_recognize_infos: PassportRecognizeInfos::default(),
         warn_card_infos: alarms,
         card_count: 1,

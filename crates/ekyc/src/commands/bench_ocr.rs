@@ -140,6 +140,20 @@ pub fn run(args: &BenchOcrArgs) -> anyhow::Result<()> {
         read(&reader, &decoded)
     })?;
     rows.push(("JPEG decode + MRZ", input_name(&jpeg, &path), t));
+    // MLIDPassportOCR's reading: the visual zone above the band the MRZ read located.
+    let viz = ekyc_idcard::VizReader::from_engine(&args.models.ocr_engine()?)?;
+    eprintln!("timing decode + MRZ + visual zone ...");
+    let t = time_ms(args.runs, || {
+        let decoded = ekyc_media::decode_image(&jpeg, &limits)?.image;
+        let located = reader.read_located(&decoded)?;
+        viz.read(&decoded, &located)?;
+        Ok(())
+    })?;
+    rows.push((
+        "MRZ + VIZ end to end (decode + MRZ + visual zone)",
+        input_name(&jpeg, &path),
+        t,
+    ));
     // The alarm stage as MLIDPassportOCR runs it: card region from the MRZ band just read.
     let located = reader.read_located(&image)?;
     let hints = ekyc_alarms::CardHints {

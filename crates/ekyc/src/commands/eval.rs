@@ -8,6 +8,7 @@ use crate::commands::eval_documents::{self, EvalDocumentsArgs};
 use crate::commands::eval_faces::{self, EvalFacesArgs};
 use crate::commands::eval_liveness::{self, EvalLivenessArgs};
 use crate::commands::eval_spoof::{self, EvalSpoofArgs};
+use crate::commands::eval_viz::{self, EvalVizArgs};
 
 #[derive(Subcommand)]
 pub enum EvalCommand {
@@ -28,6 +29,10 @@ pub enum EvalCommand {
     /// Identity cards (HKID, MyKad) on DIR/labels.csv from tools/cards/render_cards.py:
     /// exact rate per response field, rejects, ms per image.
     Cards(EvalCardsArgs),
+    /// Passport visual zone on DIR/viz.csv from tools/documents/generate.py: exact rate per
+    /// PassportRecognizeInfos field, MRZ/VIZ disagreements raised; without viz.csv, what was
+    /// read on each passport of DIR/labels.csv (for checking by eye).
+    Viz(EvalVizArgs),
 }
 
 pub fn run(cmd: EvalCommand) -> anyhow::Result<()> {
@@ -38,5 +43,6 @@ pub fn run(cmd: EvalCommand) -> anyhow::Result<()> {
         EvalCommand::Alarms(args) => eval_alarms::run(&args),
         EvalCommand::Spoof(args) => eval_spoof::run(&args),
         EvalCommand::Cards(args) => eval_cards::run(&args),
+        EvalCommand::Viz(args) => eval_viz::run(&args),
     }
 }

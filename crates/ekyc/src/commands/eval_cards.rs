@@ -276,7 +276,7 @@ fn read_labels(path: &Path) -> anyhow::Result<Vec<Row>> {
 }
 
 /// Comma-separated cells; double quotes group (and `""` escapes) as in RFC 4180.
-fn split_csv(line: &str) -> Vec<String> {
+pub(crate) fn split_csv(line: &str) -> Vec<String> {
     let mut cells = vec![String::new()];
     let mut quoted = false;
     let mut chars = line.chars().peekable();

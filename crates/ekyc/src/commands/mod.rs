@@ -12,6 +12,7 @@ pub mod eval_documents;
 pub mod eval_faces;
 pub mod eval_liveness;
 pub mod eval_spoof;
+pub mod eval_viz;
 pub mod faces;
 pub mod keys;
 pub mod liveness;

@@ -1,0 +1,233 @@
+//! Smooth blobs that may lie over the card: skin (fingers) or a colour that is not the card's
+//! paper (notes, phones, pens), measured against the card region for [`crate::covered`].
+
+use crate::plane::{components, quantile, Plane};
+use crate::view::View;
+
+/// A pixel whose local variation (mean |Δ| to the right and below) stays under this is smooth.
+const SMOOTH: f32 = 6.0;
+/// Chroma distance (Cb, Cr) from the card's paper beyond which a colour is foreign.
+const FOREIGN_CHROMA: f32 = 22.0;
+/// Luma under this share of the paper's is foreign (dark objects).
+const FOREIGN_DARK: f32 = 0.4;
+/// Working copy of the blob search: the view downscaled this many times.
+const FACTOR: usize = 2;
+
+/// Which colour a blob is made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Skin,
+    /// Not skin, and dark or saturated against the card's paper.
+    Foreign,
+}
+
+/// One connected smooth blob of a [`Kind`].
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Blob {
+    /// Pixels on the predicted card, and off it.
+    pub on: f32,
+    pub off: f32,
+    /// `on` as a share of the card's area.
+    pub share: f32,
+    /// Pixels well inside the card ([`View::deep_on_card`]) as a share of the card's area.
+    pub deep_share: f32,
+    /// Pixels well off the card ([`View::far_off_card`]) as a share of the card's area.
+    pub far_share: f32,
+    /// Share of the blob's pixels with blob 2 px away on all four sides.
+    pub solid: f32,
+    /// σ of luma over the blob.
+    pub shading: f32,
+    /// Whether it reaches the photo's edge.
+    pub touches_edge: bool,
+    /// How many of the photo's four sides it reaches (a table around the card reaches three
+    /// or four).
+    pub sides: u8,
+}
+
+/// The view's colour planes [`FACTOR`] times smaller, made once for both kinds of blob.
+pub struct Small {
+    r: Plane,
+    g: Plane,
+    b: Plane,
+}
+
+impl Small {
+    pub fn new(v: &View) -> Small {
+        let f = FACTOR;
+        Small {
+            r: v.r.downscale(f),
+            g: v.g.downscale(f),
+            b: v.b.downscale(f),
+        }
+    }
+}
+
+/// The smooth blobs of `kind` with at least a few pixels on the card.
+pub fn blobs(v: &View, small: &Small, kind: Kind) -> Vec<Blob> {
+    let f = FACTOR;
+    let (r, g, b) = (&small.r, &small.g, &small.b);
+    let card = v.card.scaled_down(f, r.w, r.h);
+    let (w, h) = (r.w, r.h);
+    let paper = match kind {
+        Kind::Skin => (220.0, 128.0, 128.0),
+        Kind::Foreign => paper_colour(v, (r, g, b)),
+    };
+    let mut mask = vec![false; w * h];
+    for y in 0..h.saturating_sub(1) {
+        for x in 0..w.saturating_sub(1) {
+            let i = y * w + x;
+            let (pr, pg, pb) = (r.data[i], g.data[i], b.data[i]);
+            let colour = match kind {
+                Kind::Skin => is_skin(pr, pg, pb),
+                Kind::Foreign => !is_skin(pr, pg, pb) && is_foreign(pr, pg, pb, paper),
+            };
+            mask[i] = colour && smooth((r, g, b), x, y);
+        }
+    }
+    // One pixel of erosion cuts the thin bridges through which an object and a touching
+    // background of another foreign colour would merge (skin never touches its like).
+    let mask = if kind == Kind::Foreign {
+        erode(&mask, w, h)
+    } else {
+        mask
+    };
+    let card_area = card.area().max(1) as f32;
+    let at_full = |i: usize| (((i % w) * f).min(v.y.w - 1), ((i / w) * f).min(v.y.h - 1));
+    let mut out = Vec::new();
+    for comp in components(&mask, w, h) {
+        let on = comp
+            .iter()
+            .filter(|&&i| {
+                let (x, y) = (i % w, i / w);
+                card.x0 <= x && x < card.x1 && card.y0 <= y && y < card.y1 && {
+                    let (fx, fy) = at_full(i);
+                    v.on_card(fx, fy)
+                }
+            })
+            .count() as f32;
+        if on / card_area < 0.002 {
+            continue;
+        }
+        let deep = comp
+            .iter()
+            .filter(|&&i| {
+                let (fx, fy) = at_full(i);
+                v.deep_on_card(fx, fy)
+            })
+            .count() as f32;
+        let far = comp
+            .iter()
+            .filter(|&&i| {
+                let (fx, fy) = at_full(i);
+                v.far_off_card(fx, fy)
+            })
+            .count() as f32;
+        let mut side = [false; 4];
+        for &i in &comp {
+            let (x, y) = (i % w, i / w);
+            side[0] |= x <= 1;
+            side[1] |= y <= 1;
+            side[2] |= x + 3 >= w;
+            side[3] |= y + 3 >= h;
+        }
+        let sides = side.iter().filter(|&&s| s).count() as u8;
+        let interior = comp
+            .iter()
+            .filter(|&&i| {
+                let (x, y) = (i % w, i / w);
+                x >= 2
+                    && y >= 2
+                    && x + 2 < w
+                    && y + 2 < h
+                    && mask[i - 2]
+                    && mask[i + 2]
+                    && mask[i - 2 * w]
+                    && mask[i + 2 * w]
+            })
+            .count() as f32;
+        let luma: Vec<f32> = comp
+            .iter()
+            .map(|&i| 0.299 * r.data[i] + 0.587 * g.data[i] + 0.114 * b.data[i])
+            .collect();
+        let mean = luma.iter().sum::<f32>() / luma.len() as f32;
+        let var = luma.iter().map(|l| (l - mean).powi(2)).sum::<f32>() / luma.len() as f32;
+        out.push(Blob {
+            on,
+            off: comp.len() as f32 - on,
+            share: on / card_area,
+            deep_share: deep / card_area,
+            far_share: far / card_area,
+            solid: interior / comp.len() as f32,
+            shading: var.sqrt(),
+            touches_edge: sides > 0,
+            sides,
+        });
+    }
+    out
+}
+
+/// The card's paper as (luma, Cb, Cr): medians over the smooth pixels well inside the card
+/// (neutral white without a card outline).
+fn paper_colour(v: &View, (r, g, b): (&Plane, &Plane, &Plane)) -> (f32, f32, f32) {
+    let (mut ys, mut cbs, mut crs) = (Vec::new(), Vec::new(), Vec::new());
+    for y in (0..r.h.saturating_sub(1)).step_by(2) {
+        for x in (0..r.w.saturating_sub(1)).step_by(2) {
+            let (fx, fy) = ((x * FACTOR).min(v.y.w - 1), (y * FACTOR).min(v.y.h - 1));
+            if !v.deep_on_card(fx, fy) || !smooth((r, g, b), x, y) {
+                continue;
+            }
+            let (py, cb, cr) = ycbcr(r.at(x, y), g.at(x, y), b.at(x, y));
+            ys.push(py);
+            cbs.push(cb);
+            crs.push(cr);
+        }
+    }
+    if ys.len() < 50 {
+        return (220.0, 128.0, 128.0);
+    }
+    (
+        quantile(&mut ys, 0.5),
+        quantile(&mut cbs, 0.5),
+        quantile(&mut crs, 0.5),
+    )
+}
+
+fn ycbcr(r: f32, g: f32, b: f32) -> (f32, f32, f32) {
+    (
+        0.299 * r + 0.587 * g + 0.114 * b,
+        128.0 - 0.168_736 * r - 0.331_264 * g + 0.5 * b,
+        128.0 + 0.5 * r - 0.418_688 * g - 0.081_312 * b,
+    )
+}
+
+/// Skin in YCbCr (the usual Cr 135–175, Cb 85–130 box) and red above green above blue.
+pub fn is_skin(r: f32, g: f32, b: f32) -> bool {
+    let (y, cb, cr) = ycbcr(r, g, b);
+    y > 50.0 && (135.0..=175.0).contains(&cr) && (85.0..=130.0).contains(&cb) && r > g && g > b
+}
+
+/// Dark against the paper, or far from its chroma.
+fn is_foreign(r: f32, g: f32, b: f32, paper: (f32, f32, f32)) -> bool {
+    let (y, cb, cr) = ycbcr(r, g, b);
+    y < FOREIGN_DARK * paper.0 || (cb - paper.1).hypot(cr - paper.2) > FOREIGN_CHROMA
+}
+
+fn smooth((r, g, b): (&Plane, &Plane, &Plane), x: usize, y: usize) -> bool {
+    let d = (g.at(x, y) - g.at(x + 1, y)).abs()
+        + (g.at(x, y) - g.at(x, y + 1)).abs()
+        + (r.at(x, y) - r.at(x + 1, y)).abs()
+        + (b.at(x, y) - b.at(x, y + 1)).abs();
+    d / 4.0 < SMOOTH
+}
+
+/// Cells whose four neighbours are set too.
+fn erode(mask: &[bool], w: usize, h: usize) -> Vec<bool> {
+    let mut out = vec![false; mask.len()];
+    for y in 1..h.saturating_sub(1) {
+        for x in 1..w.saturating_sub(1) {
+            let i = y * w + x;
+            out[i] = mask[i] && mask[i - 1] && mask[i + 1] && mask[i - w] && mask[i + w];
+        }
+    }
+    out
+}

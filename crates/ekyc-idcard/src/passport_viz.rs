@@ -1,0 +1,232 @@
+//! The visual zone (VIZ) of a passport data page, read with the MRZ as the anchor: the page
+//! region above the MRZ band (whose corners are in reading order, so the page comes out upright
+//! whatever the photo's orientation) is cut out deskewed, its text boxes are detected and the
+//! needed ones read (`passport_viz_lines.rs`), and [`extract_viz`] picks the fields out.
+//!
+//! [`passport_infos`] builds the contract's `PassportRecognizeInfos`: visual-zone values where
+//! they were read; where the visual zone could not be read, the MRZ's values for the fields the
+//! MRZ carries (names, number, birth and expiry dates, country, sex). The date of issue is not
+//! in the MRZ and stays "" when it was not seen.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use ekyc_doc::{
+    crop_rotated, DetectorOptions, DocError, Point, RotatedRect, TextDetector, TextLine,
+    TextRecognizer, DETECTOR_MODEL, RECOGNIZER_MODEL,
+};
+use ekyc_infer::Engine;
+use ekyc_types::wire::ocr::PassportRecognizeInfos;
+use image::RgbImage;
+
+use crate::passport_viz_dates::dmy_slashes;
+pub use crate::passport_viz_extract::extract_viz;
+use crate::passport_viz_lines::VizNets;
+
+/// The MRZ values the visual zone is checked against (from `ekyc_mrz::MrzFields`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MrzAnchor {
+    pub document_code: String,
+    pub issuing_state: String,
+    pub surname: String,
+    pub given_names: String,
+    pub document_number: String,
+    pub nationality: String,
+    pub sex: String,
+    /// `YYMMDD` as printed, and `YYYYMMDD` (or "").
+    pub birth_raw: String,
+    pub birth_date: String,
+    pub expiry_raw: String,
+    pub expiry_date: String,
+    pub check_digits_valid: bool,
+    /// The MRZ's name field is full (no filler at its end): the name may have been cut.
+    pub name_cut: bool,
+}
+
+impl MrzAnchor {
+    pub fn of(mrz: &ekyc_doc::LocatedMrz) -> MrzAnchor {
+        let f = &mrz.reading.fields;
+        MrzAnchor {
+            document_code: f.document_code.clone(),
+            issuing_state: f.issuing_state.clone(),
+            surname: f.surname.clone(),
+            given_names: f.given_names.clone(),
+            document_number: f.document_number.clone(),
+            nationality: f.nationality.clone(),
+            sex: f.sex.clone(),
+            birth_raw: f.birth_date_raw.clone(),
+            birth_date: f.birth_date.clone(),
+            expiry_raw: f.expiry_date_raw.clone(),
+            expiry_date: f.expiry_date.clone(),
+            check_digits_valid: mrz.reading.check_digits_valid,
+            name_cut: name_field_full(&mrz.reading.lines),
+        }
+    }
+}
+
+/// The name ends the first line of TD2/TD3 MRZs and is the third line of TD1 MRZs: a last
+/// character other than the filler means the name filled the field.
+fn name_field_full(lines: &[String]) -> bool {
+    let name_line = if lines.len() == 3 {
+        lines.get(2)
+    } else {
+        lines.first()
+    };
+    name_line
+        .and_then(|l| l.chars().last())
+        .is_some_and(|c| c != '<')
+}
+
+/// Values read in the visual zone; "" (or `None`) for what was not seen there.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VizFields {
+    pub surname: String,
+    pub given_names: String,
+    pub passport_id: String,
+    /// `DD/MM/YYYY`.
+    pub date_of_birth: String,
+    pub date_of_issuance: String,
+    pub date_of_expiration: String,
+    pub birth_place: Option<String>,
+    pub issue_place: Option<String>,
+}
+
+/// A field whose print clearly disagrees with a check-digit-valid MRZ.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VizMismatch {
+    /// The contract's field name (`Surname`, `DateOfBirth`, `PassportID`).
+    pub field: &'static str,
+    pub mrz: String,
+    pub viz: String,
+}
+
+/// What the visual zone gave.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VizReading {
+    pub fields: VizFields,
+    /// Empty when consistent (or when the MRZ's check digits fail: nothing to hold it against).
+    pub mismatches: Vec<VizMismatch>,
+    /// The text lines read in the region (upright region coordinates; labels may be cut).
+    pub lines: Vec<TextLine>,
+    pub ms: f64,
+}
+
+/// The region above the MRZ, in MRZ band widths: a TD3 page is 88 mm high for a 112 mm MRZ,
+/// whose top lies about 76 mm below the page's top; the page's first millimetres (a title)
+/// and the facing page of a booklet are left out.
+const REGION_HEIGHT: f32 = 0.65;
+/// Margin left and right of the band, in band widths (the page is 125 mm for the MRZ's 112).
+const REGION_MARGIN: f32 = 0.06;
+/// The region is cut at most this wide (px): enough for 2 mm print, bounded in cost.
+const MAX_REGION_WIDTH: f32 = 1400.0;
+
+/// Reads passport visual zones.
+pub struct VizReader {
+    nets: VizNets,
+}
+
+/// Detector input size (longer side) for the page region.
+const DETECTOR_SIDE: u32 = 640;
+
+impl VizReader {
+    pub fn new(detector: TextDetector, recognizer: TextRecognizer) -> VizReader {
+        VizReader {
+            nets: VizNets {
+                detector,
+                recognizer,
+            },
+        }
+    }
+
+    /// The PP-OCR models of the manifest, the detector sized for a page region.
+    pub fn from_engine(engine: &Engine) -> Result<VizReader, DocError> {
+        let det_opts = DetectorOptions {
+            max_side: DETECTOR_SIDE,
+            ..DetectorOptions::default()
+        };
+        let detector = TextDetector::new(engine.model(DETECTOR_MODEL)?, det_opts);
+        let session = engine.session(RECOGNIZER_MODEL)?;
+        let path = session.path().to_path_buf();
+        let recognizer = TextRecognizer::with_onnx_dictionary(session as Arc<_>, &path)?;
+        Ok(VizReader::new(detector, recognizer))
+    }
+
+    /// The visual zone of the page whose MRZ is `mrz`.
+    pub fn read(
+        &self,
+        page: &RgbImage,
+        mrz: &ekyc_doc::LocatedMrz,
+    ) -> Result<VizReading, DocError> {
+        let started = Instant::now();
+        let anchor = MrzAnchor::of(mrz);
+        let Some(region) = viz_region(&mrz.corners) else {
+            return Ok(VizReading::default());
+        };
+        let scale = (MAX_REGION_WIDTH / region.width).min(1.0);
+        let Some(crop) = crop_rotated(page, &region, scale) else {
+            return Ok(VizReading::default());
+        };
+        let lines = self.nets.read_lines(&crop)?;
+        let mut reading = extract_viz(&lines, &anchor);
+        reading.ms = started.elapsed().as_secs_f64() * 1000.0;
+        Ok(reading)
+    }
+}
+
+/// The page region above the MRZ band, upright (its width axis along the MRZ lines).
+pub fn viz_region(corners: &[Point; 4]) -> Option<RotatedRect> {
+    let [tl, tr, _, bl] = *corners;
+    let (ux, uy) = (tr.x - tl.x, tr.y - tl.y);
+    let width = (ux * ux + uy * uy).sqrt();
+    let band_h = ((bl.x - tl.x).powi(2) + (bl.y - tl.y).powi(2)).sqrt();
+    if !(width.is_finite() && width >= 20.0) {
+        return None;
+    }
+    let angle = uy.atan2(ux);
+    // Across the text, pointing down the page.
+    let (nx, ny) = (-uy / width, ux / width);
+    let height = REGION_HEIGHT * width;
+    // Bottom edge a little above the band's top, so no MRZ line is read as page text.
+    let lift = height / 2.0 + 0.15 * band_h;
+    let center = Point::new(
+        (tl.x + tr.x) / 2.0 - nx * lift,
+        (tl.y + tr.y) / 2.0 - ny * lift,
+    );
+    Some(RotatedRect {
+        center,
+        width: width * (1.0 + 2.0 * REGION_MARGIN),
+        height,
+        angle,
+    })
+}
+
+/// `PassportRecognizeInfos`: visual-zone values where read, the MRZ's for the fields it carries
+/// where not (type, country, nationality and sex always come from the MRZ); the issue date and
+/// places only from the visual zone.
+pub fn passport_infos(mrz: &MrzAnchor, viz: Option<&VizReading>) -> PassportRecognizeInfos {
+    let seen = viz.map(|v| v.fields.clone()).unwrap_or_default();
+    let or = |viz: String, mrz: &str| if viz.is_empty() { mrz.to_string() } else { viz };
+    let dmy = |yyyymmdd: &str| {
+        NaiveDate::parse_from_str(yyyymmdd, "%Y%m%d")
+            .map(dmy_slashes)
+            .unwrap_or_default()
+    };
+    let surname = or(seen.surname, &mrz.surname);
+    let given_name = or(seen.given_names, &mrz.given_names);
+    PassportRecognizeInfos {
+        r#type: mrz.document_code.clone(),
+        issuing_country: mrz.issuing_state.clone(),
+        passport_id: or(seen.passport_id, &mrz.document_number),
+        name: format!("{surname} {given_name}").trim().to_string(),
+        surname,
+        given_name,
+        nationality: mrz.nationality.clone(),
+        date_of_birth: or(seen.date_of_birth, &dmy(&mrz.birth_date)),
+        sex: mrz.sex.clone(),
+        date_of_issuance: seen.date_of_issuance,
+        date_of_expiration: or(seen.date_of_expiration, &dmy(&mrz.expiry_date)),
+        issue_place: seen.issue_place,
+        birth_place: seen.birth_place,
+    }
+}

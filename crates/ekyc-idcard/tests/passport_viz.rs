@@ -1,0 +1,108 @@
+//! The visual-zone reader with the pinned PP-OCR models after the MRZ reader: on the real ICAO
+//! specimen page of the shared data (`documents/d015.jpg`, whose visual zone prints the ICAO
+//! 9303 example holder) and on the generated passport fixtures of the SDK contract tests
+//! (`tools/sdk/contract/fixtures`, made by `tools/documents/generate.py`, truth in `viz.csv`).
+//! Skips with a message when the models or the data are missing.
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use ekyc_doc::{MrzReader, DETECTOR_MODEL, RECOGNIZER_MODEL};
+use ekyc_idcard::{passport_infos, MrzAnchor, VizReader};
+use ekyc_infer::{default_home, Engine, Manifest, SessionOptions};
+use ekyc_media::{decode_image, ImageLimits};
+use ekyc_types::wire::ocr::PassportRecognizeInfos;
+
+struct Readers {
+    mrz: MrzReader,
+    viz: VizReader,
+}
+
+fn readers() -> Option<&'static Readers> {
+    static READERS: OnceLock<Option<Readers>> = OnceLock::new();
+    READERS
+        .get_or_init(|| {
+            let load = || -> Result<Readers, Box<dyn std::error::Error>> {
+                let manifest = Manifest::embedded()?;
+                let names = [DETECTOR_MODEL, RECOGNIZER_MODEL];
+                let opts = SessionOptions::default();
+                let engine = Engine::load(&manifest, &default_home()?, &names, &opts)?;
+                Ok(Readers {
+                    mrz: MrzReader::from_engine(&engine)?,
+                    viz: VizReader::from_engine(&engine)?,
+                })
+            };
+            load()
+                .map_err(|e| eprintln!("SKIPPED: OCR models not loadable: {e}"))
+                .ok()
+        })
+        .as_ref()
+}
+
+/// The infos and the number of disagreements raised, `None` when skipped.
+fn read(path: PathBuf) -> Option<(PassportRecognizeInfos, usize)> {
+    let readers = readers()?;
+    let Ok(bytes) = std::fs::read(&path) else {
+        eprintln!("SKIPPED: {} not found", path.display());
+        return None;
+    };
+    let page = decode_image(&bytes, &ImageLimits::default())
+        .expect("decodes")
+        .image;
+    let located = readers.mrz.read_located(&page).expect("MRZ read");
+    let viz = readers.viz.read(&page, &located).expect("VIZ read");
+    Some((
+        passport_infos(&MrzAnchor::of(&located), Some(&viz)),
+        viz.mismatches.len(),
+    ))
+}
+
+fn data_dir() -> PathBuf {
+    std::env::var_os("EKYC_TEST_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"))
+}
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tools/sdk/contract/fixtures")
+}
+
+#[test]
+fn real_specimen_visual_zone() {
+    let Some((infos, mismatches)) = read(data_dir().join("documents/d015.jpg")) else {
+        return;
+    };
+    assert_eq!(mismatches, 0, "{infos:?}");
+    assert_eq!(infos.surname, "ERIKSSON");
+    assert_eq!(infos.given_name, "ANNA MARIA");
+    assert_eq!(infos.passport_id, "L898902C3");
+    assert_eq!(infos.date_of_birth, "12/08/1974");
+    // Only in the visual zone.
+    assert_eq!(infos.date_of_issuance, "16/04/2007");
+    assert_eq!(infos.date_of_expiration, "15/04/2012");
+    assert_eq!(infos.birth_place.as_deref(), Some("ZENITH"));
+}
+
+#[test]
+fn generated_page_visual_zone() {
+    let Some((infos, mismatches)) = read(fixtures().join("pf5_0010.jpg")) else {
+        return;
+    };
+    assert_eq!(mismatches, 0, "{infos:?}");
+    assert_eq!(infos.surname, "NAKAMURA");
+    assert_eq!(infos.given_name, "FATIMA NOOR");
+    assert_eq!(infos.date_of_issuance, "22/11/2017");
+    assert_eq!(infos.date_of_expiration, "21/11/2027");
+    assert_eq!(infos.birth_place.as_deref(), Some("WARSZAWA"));
+    // The recogniser may drop the spaces of a tightly set multi-word authority (README).
+    let issue_place = infos.issue_place.unwrap_or_default().replace(' ', "");
+    assert_eq!(issue_place, "HMPASSPORTOFFICE");
+}
+
+#[test]
+fn generated_page_printing_another_number_disagrees() {
+    let Some((infos, mismatches)) = read(fixtures().join("s11_0086.jpg")) else {
+        return;
+    };
+    assert_eq!(mismatches, 1, "{infos:?}");
+}
