@@ -110,7 +110,8 @@ pub fn decode_restricted(
     // first frame.
     let mut run: Option<(usize, Vec<f32>, f32, usize, usize)> = None;
     let mut chosen_sum = 0.0;
-    let mut flush = |run: Option<(usize, Vec<f32>, f32, usize, usize)>, out: &mut RecognizedLine| {
+    let mut flush = |run: Option<(usize, Vec<f32>, f32, usize, usize)>,
+                     out: &mut RecognizedLine| {
         let Some((best, sums, p, n, first)) = run else {
             return;
         };

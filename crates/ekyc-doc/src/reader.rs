@@ -100,6 +100,16 @@ struct Attempt {
     corners: [Point; 4],
 }
 
+/// One candidate band and where it was found.
+struct BandLook<'a> {
+    /// The image turned by `quarter_turns`, where `band` was found.
+    turned: &'a RgbImage,
+    band: &'a Band,
+    quarter_turns: u8,
+    /// The input image (for corners in its pixels).
+    image: &'a RgbImage,
+}
+
 /// What a search over orientations has found so far.
 #[derive(Default)]
 struct Search {
@@ -245,19 +255,6 @@ impl MrzReader {
             None => self.detector.detect(&turned)?,
         };
         let bands = find_bands(&boxes);
-        if std::env::var_os("EKYC_MRZ_DEBUG").is_some() {
-            eprintln!(" turn {quarter_turns} side {side:?}: {} boxes, {} bands", boxes.len(), bands.len());
-            if std::env::var_os("EKYC_MRZ_BOXES").is_some() {
-                for b in &boxes {
-                    eprintln!("     pbox c=({:.0},{:.0}) w={:.0} h={:.1} a={:.3}", b.rect.center.x, b.rect.center.y, b.rect.width, b.rect.height, b.rect.angle);
-                }
-            }
-            for b in bands.iter().take(3) {
-                for l in &b.lines {
-                    eprintln!("   line c=({:.0},{:.0}) w={:.0} h={:.1} a={:.3}", l.center.x, l.center.y, l.width, l.height, l.angle);
-                }
-            }
-        }
         search.bands_seen += bands.len();
         for band in bands.iter().take(self.opts.max_bands) {
             if search.bands_read >= self.opts.max_bands_total {
@@ -274,32 +271,66 @@ impl MrzReader {
                 search.regions_read.push(region);
             }
             search.bands_read += 1;
-            // Refined once per band; both reading directions use it.
-            let refined = if self.opts.refine {
-                self.refine(&turned, band)?
-            } else {
-                None
-            };
-            let (view, lines) = match &refined {
-                Some((view, lines)) => (view, lines),
-                None => (&turned, band),
-            };
-            for upside_down in [false, true] {
-                let Some(mut attempt) =
-                    self.read_lines_twice_if_needed(view, lines, upside_down)?
-                else {
-                    continue;
-                };
-                attempt.corners = band_corners(band, upside_down, quarter_turns, image);
-                if attempt.accepted() {
-                    return Ok(Some(attempt.located()));
+            // The band as found first; then, only if that fails, a wider look (its sides may
+            // have been cut off: costs time, and reads more clutter, so not by default).
+            for widen in [false, true] {
+                if widen && !(self.opts.refine && self.short_band(band)) {
+                    break;
                 }
-                if search.best.as_ref().is_none_or(|b| attempt.better_than(b)) {
-                    search.best = Some(attempt);
+                let look = BandLook {
+                    turned: &turned,
+                    band,
+                    quarter_turns,
+                    image,
+                };
+                if let Some(found) = self.read_band(&look, widen, search)? {
+                    return Ok(Some(found));
                 }
             }
         }
         Ok(None)
+    }
+
+    /// Read one band in both directions (refined first when configured); an accepted reading
+    /// is returned, anything else only improves `search.best`.
+    fn read_band(
+        &self,
+        look: &BandLook,
+        widen: bool,
+        search: &mut Search,
+    ) -> Result<Option<LocatedMrz>, DocError> {
+        // Refined once per band; both reading directions use it.
+        let refined = if self.opts.refine {
+            self.refine(look.turned, look.band, widen)?
+        } else {
+            None
+        };
+        let (view, lines) = match &refined {
+            Some((view, lines)) => (view, lines),
+            None if widen => return Ok(None),
+            None => (look.turned, look.band),
+        };
+        for upside_down in [false, true] {
+            let Some(mut attempt) = self.read_lines_twice_if_needed(view, lines, upside_down)?
+            else {
+                continue;
+            };
+            attempt.corners = band_corners(look.band, upside_down, look.quarter_turns, look.image);
+            if attempt.accepted() {
+                return Ok(Some(attempt.located()));
+            }
+            if search.best.as_ref().is_none_or(|b| attempt.better_than(b)) {
+                search.best = Some(attempt);
+            }
+        }
+        Ok(None)
+    }
+
+    /// Shorter than [`ReaderOptions::refine_min_aspect`] line heights: maybe cut short.
+    fn short_band(&self, band: &Band) -> bool {
+        let line_h =
+            band.lines.iter().map(|l| l.height).sum::<f32>() / band.lines.len().max(1) as f32;
+        band_region(band, 1.0).is_some_and(|r| r.width < self.opts.refine_min_aspect * line_h)
     }
 
     /// Crop one line with `pad_y` margins (upright, or turned by 180°) and read it.
@@ -339,14 +370,23 @@ impl MrzReader {
     /// Cut the band out, deskewed and scaled so its lines are about [`REFINE_LINE_HEIGHT`] px
     /// tall, and detect its lines again there: boxes found on the whole (downscaled) page are
     /// too coarse for small MRZs. `None` when the second look finds no band of as many lines.
-    fn refine(&self, image: &RgbImage, band: &Band) -> Result<Option<(RgbImage, Band)>, DocError> {
+    fn refine(
+        &self,
+        image: &RgbImage,
+        band: &Band,
+        widen: bool,
+    ) -> Result<Option<(RgbImage, Band)>, DocError> {
         let Some(tight) = band_region(band, 1.0) else {
             return Ok(None);
         };
         let line_h = band.lines.iter().map(|l| l.height).sum::<f32>() / band.lines.len() as f32;
         // A band shorter than a 44-character line may be a line whose end (a faded filler run
         // and the check digits after it) the page-size look missed: look on both sides too.
-        let extend = (self.opts.refine_min_aspect * line_h - tight.width).max(0.0);
+        let extend = if widen {
+            (self.opts.refine_min_aspect * line_h - tight.width).max(0.0)
+        } else {
+            0.0
+        };
         let region = tight.expanded(extend, 0.0);
         let scale = (REFINE_LINE_HEIGHT / line_h.max(1.0))
             .min(4.0)
@@ -360,24 +400,16 @@ impl MrzReader {
             .clamp(REFINE_DETECT_SIDE as f32, REFINE_MAX_DETECT_SIDE as f32);
         let boxes = self.detector.detect_at(&view, side as u32)?;
         // The first look's extent, in the view: a line the closer look cuts short keeps it.
-        let first_look = ((extend + line_h) * scale, (extend + tight.width - line_h) * scale);
+        let first_look = (
+            (extend + line_h) * scale,
+            (extend + tight.width - line_h) * scale,
+        );
         let found = find_bands(&boxes)
             .into_iter()
             .find(|b| b.lines.len() == band.lines.len())
             .map(|b| Band {
-                lines: b
-                    .lines
-                    .iter()
-                    .map(|l| cover_span(l, first_look))
-                    .collect(),
+                lines: b.lines.iter().map(|l| cover_span(l, first_look)).collect(),
             });
-        if std::env::var_os("EKYC_MRZ_DEBUG").is_some() {
-            eprintln!("   refine view {}x{} scale {scale:.2}: {} boxes", view.width(), view.height(), boxes.len());
-            let _ = view.save(format!("/tmp/refine_{}.png", view.width()));
-            for b in &boxes {
-                eprintln!("     box c=({:.0},{:.0}) w={:.0} h={:.1} a={:.3}", b.rect.center.x, b.rect.center.y, b.rect.width, b.rect.height, b.rect.angle);
-            }
-        }
         Ok(found.map(|b| (view, b)))
     }
 
@@ -432,11 +464,6 @@ impl MrzReader {
         }
         if upside_down {
             lines.reverse();
-        }
-        if std::env::var_os("EKYC_MRZ_DEBUG").is_some() {
-            for l in &lines {
-                eprintln!("  raw {:2} {}", l.text.chars().count(), l.text);
-            }
         }
         let candidates = match assemble(&lines) {
             Some(placed) => placed,

@@ -152,7 +152,11 @@ pub fn fit_grid(lines: &[RecognizedLine]) -> Option<Grid> {
     if std::env::var_os("EKYC_MRZ_DEBUG").is_some() {
         eprintln!("  grid {grid:?} residual {residual:.3}");
         for (l, line) in lines.iter().enumerate() {
-            let cells: Vec<String> = line.positions.iter().map(|&x| format!("{:.1}", grid.cell(l, x))).collect();
+            let cells: Vec<String> = line
+                .positions
+                .iter()
+                .map(|&x| format!("{:.1}", grid.cell(l, x)))
+                .collect();
             eprintln!("   cells {}", cells.join(" "));
         }
     }
@@ -306,7 +310,11 @@ pub fn place(
             Some(_) if c == '<' => {}
             Some(_) => {
                 // Two characters in one cell: the later one moves to the free side it leans to.
-                let side = if at > k as f32 { k + 1 } else { k.checked_sub(1)? };
+                let side = if at > k as f32 {
+                    k + 1
+                } else {
+                    k.checked_sub(1)?
+                };
                 match cells.get(side) {
                     Some(None) => cells[side] = Some(alts.clone()),
                     _ => return None,
