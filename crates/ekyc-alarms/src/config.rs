@@ -44,7 +44,7 @@ impl Level {
             // an operator lowers it.
             Level::Strict => Thresholds {
                 covered: 0.005,
-                photocopy: 0.84,
+                photocopy: 0.485,
                 recapture: 7.06,
                 tampered: 17.0,
                 reflective: 0.015,
@@ -52,7 +52,7 @@ impl Level {
             },
             Level::Balanced => Thresholds {
                 covered: 0.02,
-                photocopy: 0.898,
+                photocopy: 0.65,
                 recapture: 7.71,
                 tampered: 20.0,
                 reflective: 0.04,
@@ -60,7 +60,7 @@ impl Level {
             },
             Level::Lenient => Thresholds {
                 covered: 0.063,
-                photocopy: 0.971,
+                photocopy: 0.705,
                 recapture: 8.2,
                 tampered: 24.0,
                 reflective: 0.08,

@@ -1,8 +1,12 @@
 //! Photocopy (-9102): a toner copy keeps no colour. Chromaticity (r, g) = (R, G) / (R+G+B)
 //! ignores brightness and a uniform colour cast (the lamp's tint moves every pixel alike), so
-//! the spread of chromaticities around their median says how much real colour the card has:
-//! security print, portrait, seals. Measured on 4×4-averaged pixels, so sensor noise and JPEG
-//! colour fringes do not count.
+//! two cast-invariant measures say how much real colour the card has:
+//! - the spread of chromaticities around their median (security print, portrait, seals);
+//! - how much of the ink (pixels clearly darker than the paper) differs in hue from the paper:
+//!   a copy prints every mark with the same toner on the same paper, so its ink has the paper's
+//!   chromaticity, while a genuine card's header bands, portrait and numbers are coloured inks.
+//!
+//! Measured on 4×4-averaged pixels, so sensor noise and JPEG colour fringes do not count.
 
 use ekyc_types::CardAlarm;
 
@@ -10,18 +14,54 @@ use crate::detection::Detection;
 use crate::plane::quantile;
 use crate::view::View;
 
-/// A pixel this far from the median chromaticity is coloured.
+/// A pixel this far from the reference chromaticity is coloured.
 const COLOURED: f32 = 0.03;
-/// Share of coloured pixels at which the score reaches 0.
-const FULL_COLOUR_SHARE: f32 = 0.25;
+/// Chromaticity spread (90th percentile) of a typical genuine card (median of the tune split's
+/// clean photos, rounded).
+const TYPICAL_SPREAD: f32 = 0.04;
+/// Share of coloured ink of a typical genuine card (same source).
+const TYPICAL_INK_SHARE: f32 = 0.5;
+/// Ink is darker than this fraction of the paper's luma.
+const INK_BELOW_PAPER: f32 = 0.75;
+
+/// One 4×4-averaged pixel of the card's inner part.
+struct Sample {
+    r: f32,
+    g: f32,
+    luma: f32,
+}
 
 pub fn detect(v: &View) -> Detection {
+    let samples = card_samples(v);
+    if samples.len() < 16 {
+        return Detection::new(CardAlarm::Photocopy, 0.0).with("too_few_pixels", 1.0);
+    }
+    let (mr, mg) = median_chroma(samples.iter());
+    let mut dist: Vec<f32> = samples
+        .iter()
+        .map(|s| chroma_distance(s, (mr, mg)))
+        .collect();
+    let coloured = dist.iter().filter(|&&d| d > COLOURED).count() as f32 / dist.len() as f32;
+    let p90 = quantile(&mut dist, 0.90);
+    let ink = coloured_ink_share(&samples);
+    // 1 = as colourful as a typical genuine card (or more), 0 = no colour at all.
+    let colourfulness = 0.5 * (p90 / TYPICAL_SPREAD + ink / TYPICAL_INK_SHARE);
+    let score = 1.0 - colourfulness.min(1.0);
+    Detection::new(CardAlarm::Photocopy, score)
+        .with("chroma_p90", p90)
+        .with("coloured_ink_share", ink)
+        .with("coloured_share", coloured)
+}
+
+/// Card pixels (4×4 averages) at least 1/12 of the card's short side inside its predicted edge —
+/// a coloured table must not count as colour — neither near-black nor clipped (no reliable
+/// colour there).
+fn card_samples(v: &View) -> Vec<Sample> {
     let f = 4;
     let (r, g, b) = (v.r.downscale(f), v.g.downscale(f), v.b.downscale(f));
     let c = v.card.scaled_down(f, r.w, r.h);
-    // Stay clear of the card's predicted edge: a coloured table must not count as colour.
     let margin = v.card.width().min(v.card.height()) / 12;
-    let mut chroma = Vec::with_capacity(c.area());
+    let mut out = Vec::with_capacity(c.area());
     for y in c.y0..c.y1 {
         for x in c.x0..c.x1 {
             let (wx, wy) = (
@@ -33,38 +73,50 @@ pub fn detect(v: &View) -> Detection {
             }
             let (pr, pg, pb) = (r.at(x, y), g.at(x, y), b.at(x, y));
             let luma = 0.299 * pr + 0.587 * pg + 0.114 * pb;
-            // Near-black and clipped pixels have no reliable colour.
             if !(25.0..=245.0).contains(&luma) {
                 continue;
             }
             let s = pr + pg + pb;
-            chroma.push((pr / s, pg / s));
+            out.push(Sample {
+                r: pr / s,
+                g: pg / s,
+                luma,
+            });
         }
     }
-    if chroma.len() < 16 {
-        return Detection::new(CardAlarm::Photocopy, 0.0).with("too_few_pixels", 1.0);
+    out
+}
+
+fn median_chroma<'a>(samples: impl Iterator<Item = &'a Sample>) -> (f32, f32) {
+    let (mut rs, mut gs): (Vec<f32>, Vec<f32>) = samples.map(|s| (s.r, s.g)).unzip();
+    if rs.is_empty() {
+        return (1.0 / 3.0, 1.0 / 3.0);
     }
-    let mut rs: Vec<f32> = chroma.iter().map(|p| p.0).collect();
-    let mut gs: Vec<f32> = chroma.iter().map(|p| p.1).collect();
-    let (mr, mg) = (quantile(&mut rs, 0.5), quantile(&mut gs, 0.5));
-    let mut dist: Vec<f32> = chroma
+    (quantile(&mut rs, 0.5), quantile(&mut gs, 0.5))
+}
+
+fn chroma_distance(s: &Sample, reference: (f32, f32)) -> f32 {
+    ((s.r - reference.0).powi(2) + (s.g - reference.1).powi(2)).sqrt()
+}
+
+/// Share of ink samples (darker than [`INK_BELOW_PAPER`] × the paper's luma, the paper being
+/// the brightest 30 %) whose chromaticity is [`COLOURED`] away from the paper's.
+fn coloured_ink_share(samples: &[Sample]) -> f32 {
+    let mut lumas: Vec<f32> = samples.iter().map(|s| s.luma).collect();
+    let paper_luma = quantile(&mut lumas, 0.7);
+    let paper = median_chroma(samples.iter().filter(|s| s.luma >= paper_luma));
+    let ink: Vec<&Sample> = samples
         .iter()
-        .map(|p| ((p.0 - mr).powi(2) + (p.1 - mg).powi(2)).sqrt())
+        .filter(|s| s.luma < INK_BELOW_PAPER * paper_luma)
         .collect();
-    let coloured = dist.iter().filter(|&&d| d > COLOURED).count() as f32 / dist.len() as f32;
-    let share_at = |t: f32| dist.iter().filter(|&&d| d > t).count() as f32 / dist.len() as f32;
-    let (s015, s05) = (share_at(0.015), share_at(0.05));
-    let p90 = quantile(&mut dist, 0.90);
-    let p99 = quantile(&mut dist, 0.99);
-    let p95 = quantile(&mut dist, 0.95);
-    let score = 1.0 - (coloured / FULL_COLOUR_SHARE).min(1.0);
-    Detection::new(CardAlarm::Photocopy, score)
-        .with("coloured_share", coloured)
-        .with("chroma_p95", p95)
-        .with("chroma_p90", p90)
-        .with("chroma_p99", p99)
-        .with("share_015", s015)
-        .with("share_05", s05)
+    if ink.is_empty() {
+        return 0.0;
+    }
+    let coloured = ink
+        .iter()
+        .filter(|s| chroma_distance(s, paper) > COLOURED)
+        .count();
+    coloured as f32 / ink.len() as f32
 }
 
 /// Whether working pixel (x, y) lies on the card at least `m` pixels from its edge.

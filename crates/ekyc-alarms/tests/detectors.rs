@@ -129,6 +129,42 @@ fn photocopy_detector() {
     );
 }
 
+/// The card's colours pulled toward grey: `keep` = 0 is a black-and-white copy, 1 the original.
+fn drained(img: &RgbImage, keep: f32) -> RgbImage {
+    let mut out = img.clone();
+    for p in out.pixels_mut() {
+        let l = 0.299 * p.0[0] as f32 + 0.587 * p.0[1] as f32 + 0.114 * p.0[2] as f32;
+        for c in 0..3 {
+            p.0[c] = (l + keep * (p.0[c] as f32 - l)).round().clamp(0.0, 255.0) as u8;
+        }
+    }
+    out
+}
+
+#[test]
+fn photocopy_keeps_quiet_on_a_pale_card_with_a_grey_portrait() {
+    // Only the header band and the ink differ in hue from the paper: still a colour print.
+    let mut pale = card(5);
+    let grey_portrait = drained(&pale, 0.0);
+    for y in 70..250 {
+        for x in 30..170 {
+            pale.put_pixel(x, y, *grey_portrait.get_pixel(x, y));
+        }
+    }
+    let s = score(photocopy::detect, &pale);
+    assert!(s < threshold(CardAlarm::Photocopy), "pale card scored {s}");
+}
+
+#[test]
+fn photocopy_finds_a_colour_copy_that_kept_a_little_colour() {
+    let copy = drained(&card(6), 0.08);
+    let s = score(photocopy::detect, &copy);
+    assert!(
+        s >= threshold(CardAlarm::Photocopy),
+        "faint colour copy scored {s}"
+    );
+}
+
 #[test]
 fn glare_detector() {
     let clean = card(3);
