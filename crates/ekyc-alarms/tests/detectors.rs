@@ -247,6 +247,34 @@ fn tampered_detector() {
 }
 
 #[test]
+fn covered_by_a_thin_fingertip() {
+    // A slim fingertip from the bottom edge over ~2.5 % of the card: a small hidden area, but
+    // a finger all the same.
+    let clean = card(8);
+    let mut tip = clean.clone();
+    for y in 320..H {
+        for x in 300..360 {
+            let d = ((x as f32 - 330.0) / 30.0).abs();
+            let shade = 1.0 - 0.3 * d * d;
+            tip.put_pixel(
+                x,
+                y,
+                Rgb([
+                    (225.0 * shade) as u8,
+                    (170.0 * shade) as u8,
+                    (135.0 * shade) as u8,
+                ]),
+            );
+        }
+    }
+    assert_splits(
+        CardAlarm::Covered,
+        score(covered::detect, &clean),
+        score(covered::detect, &tip),
+    );
+}
+
+#[test]
 fn covered_detector() {
     let clean = card(6);
     let mut fingered = clean.clone();
