@@ -118,9 +118,14 @@ fn photocopy_detector() {
     let clean = card(2);
     let mut copy = clean.clone();
     for p in copy.pixels_mut() {
-        let l = (0.299 * p.0[0] as f32 + 0.587 * p.0[1] as f32 + 0.114 * p.0[2] as f32) as u8;
-        // A slightly warm lamp: a uniform cast is not colour.
-        *p = Rgb([l.saturating_add(6), l.saturating_add(3), l]);
+        let l = 0.299 * p.0[0] as f32 + 0.587 * p.0[1] as f32 + 0.114 * p.0[2] as f32;
+        // A slightly warm lamp: a uniform cast (each channel scaled alike everywhere) is not
+        // colour.
+        *p = Rgb([
+            (l * 1.04).min(255.0) as u8,
+            (l * 1.02).min(255.0) as u8,
+            l as u8,
+        ]);
     }
     assert_splits(
         CardAlarm::Photocopy,
