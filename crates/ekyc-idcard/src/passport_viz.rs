@@ -22,6 +22,7 @@ use image::RgbImage;
 
 use crate::passport_viz_dates::dmy_slashes;
 pub use crate::passport_viz_extract::extract_viz;
+pub use crate::passport_viz_lines::VizStats;
 use crate::passport_viz_lines::VizNets;
 
 /// The MRZ values the visual zone is checked against (from `ekyc_mrz::MrzFields`).
@@ -110,6 +111,8 @@ pub struct VizReading {
     /// The text lines read in the region (upright region coordinates; labels may be cut).
     pub lines: Vec<TextLine>,
     pub ms: f64,
+    /// Boxes found and read, columns fed to the recogniser, time per step.
+    pub stats: VizStats,
 }
 
 /// The region above the MRZ, in MRZ band widths: a TD3 page is 88 mm high for a 112 mm MRZ,
@@ -142,7 +145,7 @@ impl VizReader {
     /// The PP-OCR models of the manifest, the detector sized for a page region.
     pub fn from_engine(engine: &Engine) -> Result<VizReader, DocError> {
         let det_opts = DetectorOptions {
-            max_side: DETECTOR_SIDE,
+            max_side: std::env::var("EKYC_VIZ_DET").ok().and_then(|v| v.parse().ok()).unwrap_or(DETECTOR_SIDE),
             ..DetectorOptions::default()
         };
         let detector = TextDetector::new(engine.model(DETECTOR_MODEL)?, det_opts);
@@ -167,8 +170,9 @@ impl VizReader {
         let Some(crop) = crop_rotated(page, &region, scale) else {
             return Ok(VizReading::default());
         };
-        let lines = self.nets.read_lines(&crop)?;
+        let (lines, stats) = self.nets.read_lines(&crop, &anchor)?;
         let mut reading = extract_viz(&lines, &anchor);
+        reading.stats = stats;
         reading.ms = started.elapsed().as_secs_f64() * 1000.0;
         Ok(reading)
     }

@@ -1,18 +1,31 @@
 //! Reading the text of the visual zone at less cost, since recognition is the cost (about
-//! 8 ms per 100 px of line at the net's 48 px height on one core): every box is first read over
-//! its first [`PREFIX`] heights, which holds a whole label's first language ("Date of issue /
-//! Date de déliv..." stops there); only boxes that are not labels and are longer are then read
-//! in full.
+//! 7 ms of CPU per 100 px of line at the net's 48 px height, whatever the batch: one run of 8
+//! lines costs more than 8 runs of one). So as few columns as possible are fed to the net:
+//! - boxes that cannot hold a field are not read: the portrait's, tiny marks, titles and notes;
+//! - every other box is first read over its first [`PREFIX`] heights, which holds a whole
+//!   label's first language ("Date of issue / Date de déliv..." stops there);
+//! - only the longer boxes that may hold a field are then read in full: not labels, and only
+//!   values under a field's label, with digits (dates, numbers) or starting like an MRZ name;
+//! - lines are fed to the net narrowed to [`SQUEEZE`] of their width (the recogniser was
+//!   trained on long lines squeezed into its input, and CTC needs about one 8 px frame per
+//!   character).
+
+use std::time::Instant;
 
 use ekyc_doc::{
     crop_rotated, DocError, Point, RotatedRect, TextDetector, TextLine, TextRecognizer, LINE_HEIGHT,
 };
+use image::imageops::{self, FilterType};
 use image::RgbImage;
 
-use crate::passport_viz_text::label_of;
+use crate::passport_viz::MrzAnchor;
+use crate::passport_viz_extract::explained_by_mrz;
+use crate::passport_viz_text::{label_of, name_key, similarity, Label};
 
 /// Boxes lower than this (px) are not read.
 const MIN_HEIGHT: f32 = 6.0;
+/// Boxes shorter than this many heights hold a mark (a tick, a cross, one letter), no field.
+const MIN_LENGTH: f32 = 1.2;
 /// At most this many boxes are read (the largest first).
 const MAX_BOXES: usize = 32;
 /// The portrait takes the left of a TD3 data page (ICAO 9303 zone V, about a quarter of the
@@ -20,11 +33,20 @@ const MAX_BOXES: usize = 32;
 const PORTRAIT_ZONE: f32 = 0.26;
 /// Readings less confident than this are dropped.
 const MIN_CONFIDENCE: f32 = 0.3;
-/// First reading over at most this many box heights: about 14 characters.
+/// First reading over at most this many box heights: about 14 characters of a label.
 const PREFIX: f32 = 8.0;
+/// A box at most this much longer than the prefix is read whole at once (a second read
+/// would cost more than the few extra columns).
+const PREFIX_SLACK: f32 = 1.5;
 /// Boxes longer than this many heights are titles or notes, not field values (a 39-letter
-/// name is about 24): their first words are all that is read.
+/// name is about 24): not read.
 const MAX_VALUE: f32 = 26.0;
+/// Width factor of the lines fed to the net.
+const SQUEEZE: f32 = 1.0;
+/// A value lies at most this many label heights below its label (as in the extraction).
+const VALUE_GAP: f32 = 2.5;
+/// A cut value this alike to the start of an MRZ name may be that name.
+const NAME_START: f32 = 0.5;
 
 /// The nets of the visual-zone reader.
 pub struct VizNets {
@@ -32,39 +54,108 @@ pub struct VizNets {
     pub recognizer: TextRecognizer,
 }
 
+/// What reading a region cost.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct VizStats {
+    /// Text boxes the detector found.
+    pub boxes_detected: usize,
+    /// Boxes fed to the recogniser (first look).
+    pub boxes_read: usize,
+    /// Of those, boxes read a second time in full.
+    pub full_reads: usize,
+    /// Columns fed to the recogniser in all (each 48 px high).
+    pub net_columns: u32,
+    pub detect_ms: f64,
+    pub recognize_ms: f64,
+}
+
+/// A box after its first look.
+#[derive(Clone)]
+struct Look {
+    line: TextLine,
+    label: Option<Label>,
+    /// The box was read over a prefix only.
+    cut: bool,
+}
+
 impl VizNets {
-    /// The text lines of `region` (upright) in reading order; labels may be cut after their
-    /// first words.
-    pub fn read_lines(&self, region: &RgbImage) -> Result<Vec<TextLine>, DocError> {
-        let mut boxes: Vec<RotatedRect> = self
-            .detector
-            .detect(region)?
+    /// The text lines of `region` (upright) in reading order, and what they cost; labels and
+    /// values that cannot be a field may be cut after their first words.
+    pub fn read_lines(
+        &self,
+        region: &RgbImage,
+        mrz: &MrzAnchor,
+    ) -> Result<(Vec<TextLine>, VizStats), DocError> {
+        let mut stats = VizStats::default();
+        let started = Instant::now();
+        let detected = self.detector.detect(region)?;
+        stats.boxes_detected = detected.len();
+        let portrait_edge = PORTRAIT_ZONE * region.width() as f32;
+        let mut boxes: Vec<RotatedRect> = detected
             .into_iter()
             .map(|b| b.rect.canonical())
-            .filter(|r| r.height >= MIN_HEIGHT && r.width > 0.0)
-            .filter(|r| r.center.x >= PORTRAIT_ZONE * region.width() as f32)
+            .filter(|r| r.height >= MIN_HEIGHT && r.center.x >= portrait_edge)
+            // Cut by the region's top edge: the page's header or the facing page.
+            .filter(|r| r.center.y - r.height / 2.0 > 1.0)
+            .filter(|r| (MIN_LENGTH * r.height..=MAX_VALUE * r.height).contains(&r.width))
             .collect();
         boxes.sort_by(|a, b| (b.width * b.height).total_cmp(&(a.width * a.height)));
         boxes.truncate(MAX_BOXES);
-        let mut lines = Vec::with_capacity(boxes.len());
-        for rect in boxes {
-            lines.extend(self.read_box(region, rect)?);
+        stats.detect_ms = started.elapsed().as_secs_f64() * 1000.0;
+        let started = Instant::now();
+        // Bottom up, so each value is read before the label above it: a box just above a
+        // value the MRZ explains is that value's label, and is not read.
+        let under: Vec<Option<usize>> = (0..boxes.len()).map(|i| value_under(&boxes, i)).collect();
+        let mut order: Vec<usize> = (0..boxes.len()).collect();
+        order.sort_by(|&a, &b| boxes[b].center.y.total_cmp(&boxes[a].center.y));
+        let mut looks: Vec<Option<Look>> = vec![None; boxes.len()];
+        let mut explained = vec![false; boxes.len()];
+        for i in order {
+            if skip_labels() && under[i].is_some_and(|j| explained[j]) {
+                continue;
+            }
+            looks[i] = self.look(region, &boxes[i], &mut stats)?;
+            explained[i] = looks[i]
+                .as_ref()
+                .is_some_and(|l| explained_by_mrz(&l.line.text, mrz));
         }
+        let looks: Vec<Look> = looks.into_iter().flatten().collect();
+        let wanted: Vec<bool> = looks.iter().map(|l| wants_full(l, &looks, mrz)).collect();
+        let mut lines = Vec::with_capacity(looks.len());
+        for (look, full) in looks.into_iter().zip(wanted) {
+            let rect = look.line.rect;
+            let whole = match full {
+                true => {
+                    stats.full_reads += 1;
+                    self.read(region, rect, rect, &mut stats)?
+                }
+                false => None,
+            };
+            lines.push(whole.unwrap_or(look.line));
+        }
+        stats.recognize_ms = started.elapsed().as_secs_f64() * 1000.0;
         ekyc_doc::reading_order(&mut lines);
-        Ok(lines)
+        Ok((lines, stats))
     }
 
-    /// A box read over its prefix, then in full when it is a longer value.
-    fn read_box(&self, region: &RgbImage, rect: RotatedRect) -> Result<Option<TextLine>, DocError> {
-        let cut = prefix(&rect);
-        let Some(first) = self.read(region, rect, cut)? else {
-            return Ok(None);
-        };
-        let title = rect.width > MAX_VALUE * rect.height;
-        if cut.width >= rect.width || title || label_of(&first.text).is_some() {
-            return Ok(Some(first));
+    /// The first look at a box, with the label it reads as.
+    fn look(
+        &self,
+        region: &RgbImage,
+        rect: &RotatedRect,
+        stats: &mut VizStats,
+    ) -> Result<Option<Look>, DocError> {
+        let cut = first_look(rect);
+        stats.boxes_read += 1;
+        let line = self.read(region, *rect, cut, stats)?;
+        if std::env::var_os("EKYC_VIZ_TRACE").is_some() {
+            eprintln!("look x={:.0} y={:.0} w={:.0} h={:.0} {:?}", rect.center.x - rect.width / 2.0, rect.center.y, rect.width, rect.height, line.as_ref().map(|l| &l.text));
         }
-        self.read(region, rect, rect)
+        Ok(line.map(|line| Look {
+            label: label_of(&line.text),
+            line,
+            cut: cut.width < rect.width,
+        }))
     }
 
     /// The text of `crop_rect`, reported at `rect`; `None` when unreadable.
@@ -73,6 +164,7 @@ impl VizNets {
         image: &RgbImage,
         rect: RotatedRect,
         crop_rect: RotatedRect,
+        stats: &mut VizStats,
     ) -> Result<Option<TextLine>, DocError> {
         let h = crop_rect.height;
         let padded = crop_rect.expanded(h * 0.15, h * 0.05);
@@ -80,6 +172,8 @@ impl VizNets {
         let Some(crop) = crop_rotated(image, &padded, scale) else {
             return Ok(None);
         };
+        let crop = net_sized(&crop);
+        stats.net_columns += crop.width();
         let (text, confidence) = self.recognizer.recognize(&crop)?;
         let text = text.trim().to_string();
         Ok(
@@ -92,9 +186,85 @@ impl VizNets {
     }
 }
 
+/// A crop scaled to the net's height and narrowed by [`SQUEEZE`].
+fn net_sized(crop: &RgbImage) -> RgbImage {
+    let (w, h) = crop.dimensions();
+    let width = (w as f32 * LINE_HEIGHT as f32 / h.max(1) as f32 * squeeze()).ceil() as u32;
+    let width = width.clamp(LINE_HEIGHT / 2, 4 * 2400);
+    imageops::resize(crop, width, LINE_HEIGHT, FilterType::Triangle)
+}
+
+fn prefix_len() -> f32 {
+    std::env::var("EKYC_VIZ_PREFIX")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(PREFIX)
+}
+
+fn skip_labels() -> bool {
+    std::env::var_os("EKYC_VIZ_ALL").is_none()
+}
+
+fn squeeze() -> f32 {
+    std::env::var("EKYC_VIZ_SQUEEZE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(SQUEEZE)
+}
+
+/// A box's first look: its first [`PREFIX`] heights, or all of it when little longer.
+fn first_look(rect: &RotatedRect) -> RotatedRect {
+    if rect.width <= (prefix_len() + PREFIX_SLACK) * rect.height {
+        *rect
+    } else {
+        prefix(rect)
+    }
+}
+
+/// Whether a box read over its prefix may hold a field and is read in full: not a label, and
+/// under a field's label, or with a digit (dates, numbers), or starting like an MRZ name.
+fn wants_full(look: &Look, looks: &[Look], mrz: &MrzAnchor) -> bool {
+    if !look.cut || look.label.is_some() {
+        return false;
+    }
+    let text = &look.line.text;
+    text.chars().any(|c| c.is_ascii_digit())
+        || starts_like_name(text, mrz)
+        || looks
+            .iter()
+            .filter(|l| l.label.is_some_and(|k| k != Label::Other))
+            .any(|l| below(&l.line.rect, &look.line.rect))
+}
+
+/// The box just under box `i` and left-aligned with it (the nearest such), if any.
+fn value_under(boxes: &[RotatedRect], i: usize) -> Option<usize> {
+    (0..boxes.len())
+        .filter(|&j| j != i && below(&boxes[i], &boxes[j]))
+        .min_by(|&a, &b| boxes[a].center.y.total_cmp(&boxes[b].center.y))
+}
+
+/// `value` starts like the MRZ's surname or given names.
+fn starts_like_name(value: &str, mrz: &MrzAnchor) -> bool {
+    let read = name_key(value, false);
+    let n = read.chars().count();
+    n > 0
+        && [&mrz.surname, &mrz.given_names].iter().any(|name| {
+            let start: String = name_key(name, false).chars().take(n).collect();
+            similarity(&read, &start) >= NAME_START
+        })
+}
+
+/// `value` lies just under `label`, left-aligned with it (the extraction's test).
+fn below(label: &RotatedRect, value: &RotatedRect) -> bool {
+    let h = label.height.max(1.0);
+    let gap = (value.center.y - value.height / 2.0) - (label.center.y + h / 2.0);
+    let left = |r: &RotatedRect| r.center.x - r.width / 2.0;
+    gap > -0.5 * h && gap < VALUE_GAP * h && (left(value) - left(label)).abs() < 3.0 * h
+}
+
 /// The first [`PREFIX`] heights of a label box.
 fn prefix(label: &RotatedRect) -> RotatedRect {
-    let width = label.width.min(PREFIX * label.height);
+    let width = label.width.min(prefix_len() * label.height);
     let shift = (label.width - width) / 2.0;
     let u = label.axis_u();
     RotatedRect {
