@@ -366,6 +366,33 @@ mod tests {
     }
 
     #[test]
+    fn values_the_mrz_explains() {
+        let mrz = MrzAnchor {
+            nationality: "UTO".into(),
+            ..anchor()
+        };
+        for text in [
+            "ERIKSSON",
+            "ANNA MARIA",
+            "L898902C3",
+            "12 AUG/AOUT 74",
+            "15.04.2012",
+            "UTO",
+        ] {
+            assert!(explained_by_mrz(text, &mrz), "{text}");
+        }
+        for text in [
+            "16 APR/AVR 07",
+            "ZENITH",
+            "Surname / Nom",
+            "UTOPIAN",
+            "L898902",
+        ] {
+            assert!(!explained_by_mrz(text, &mrz), "{text}");
+        }
+    }
+
+    #[test]
     fn fields_of_a_consistent_page() {
         let r = extract_viz(&page("ERIKSSON", "12 AUG/AOUT 74"), &anchor());
         assert!(r.mismatches.is_empty(), "{:?}", r.mismatches);

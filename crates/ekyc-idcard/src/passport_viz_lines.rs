@@ -4,18 +4,21 @@
 //! - boxes that cannot hold a field are not read: the portrait's, tiny marks, titles and notes;
 //! - every other box is first read over its first [`PREFIX`] heights, which holds a whole
 //!   label's first language ("Date of issue / Date de déliv..." stops there);
+//! - boxes are read bottom up, so each value is read before the box just above it, its label:
+//!   a label whose value the MRZ explains (a name, the number, the birth or expiry date, a
+//!   country code) is not read;
 //! - only the longer boxes that may hold a field are then read in full: not labels, and only
-//!   values under a field's label, with digits (dates, numbers) or starting like an MRZ name;
-//! - lines are fed to the net narrowed to [`SQUEEZE`] of their width (the recogniser was
-//!   trained on long lines squeezed into its input, and CTC needs about one 8 px frame per
-//!   character).
+//!   values under a field's label, with digits (dates, numbers) or starting like an MRZ name.
+//!
+//! Tried and left out (seed-21 set): lines narrowed to 70 % of their width (labels, at about
+//! 1.2 net frames per character, were then misread: places lost), a 512 px detector (issue
+//! dates and places lost), a 6-height first look (more boxes read twice, more columns).
 
 use std::time::Instant;
 
 use ekyc_doc::{
     crop_rotated, DocError, Point, RotatedRect, TextDetector, TextLine, TextRecognizer, LINE_HEIGHT,
 };
-use image::imageops::{self, FilterType};
 use image::RgbImage;
 
 use crate::passport_viz::MrzAnchor;
@@ -41,8 +44,6 @@ const PREFIX_SLACK: f32 = 1.5;
 /// Boxes longer than this many heights are titles or notes, not field values (a 39-letter
 /// name is about 24): not read.
 const MAX_VALUE: f32 = 26.0;
-/// Width factor of the lines fed to the net.
-const SQUEEZE: f32 = 1.0;
 /// A value lies at most this many label heights below its label (as in the extraction).
 const VALUE_GAP: f32 = 2.5;
 /// A cut value this alike to the start of an MRZ name may be that name.
@@ -88,19 +89,7 @@ impl VizNets {
     ) -> Result<(Vec<TextLine>, VizStats), DocError> {
         let mut stats = VizStats::default();
         let started = Instant::now();
-        let detected = self.detector.detect(region)?;
-        stats.boxes_detected = detected.len();
-        let portrait_edge = PORTRAIT_ZONE * region.width() as f32;
-        let mut boxes: Vec<RotatedRect> = detected
-            .into_iter()
-            .map(|b| b.rect.canonical())
-            .filter(|r| r.height >= MIN_HEIGHT && r.center.x >= portrait_edge)
-            // Cut by the region's top edge: the page's header or the facing page.
-            .filter(|r| r.center.y - r.height / 2.0 > 1.0)
-            .filter(|r| (MIN_LENGTH * r.height..=MAX_VALUE * r.height).contains(&r.width))
-            .collect();
-        boxes.sort_by(|a, b| (b.width * b.height).total_cmp(&(a.width * a.height)));
-        boxes.truncate(MAX_BOXES);
+        let boxes = self.boxes(region, &mut stats)?;
         stats.detect_ms = started.elapsed().as_secs_f64() * 1000.0;
         let started = Instant::now();
         // Bottom up, so each value is read before the label above it: a box just above a
@@ -111,7 +100,7 @@ impl VizNets {
         let mut looks: Vec<Option<Look>> = vec![None; boxes.len()];
         let mut explained = vec![false; boxes.len()];
         for i in order {
-            if skip_labels() && under[i].is_some_and(|j| explained[j]) {
+            if under[i].is_some_and(|j| explained[j]) {
                 continue;
             }
             looks[i] = self.look(region, &boxes[i], &mut stats)?;
@@ -138,6 +127,24 @@ impl VizNets {
         Ok((lines, stats))
     }
 
+    /// The boxes of `region` that may hold a field or its label, the largest first.
+    fn boxes(&self, region: &RgbImage, stats: &mut VizStats) -> Result<Vec<RotatedRect>, DocError> {
+        let detected = self.detector.detect(region)?;
+        stats.boxes_detected = detected.len();
+        let portrait_edge = PORTRAIT_ZONE * region.width() as f32;
+        let mut boxes: Vec<RotatedRect> = detected
+            .into_iter()
+            .map(|b| b.rect.canonical())
+            .filter(|r| r.height >= MIN_HEIGHT && r.center.x >= portrait_edge)
+            // Cut by the region's top edge: the page's header or the facing page.
+            .filter(|r| r.center.y - r.height / 2.0 > 1.0)
+            .filter(|r| (MIN_LENGTH * r.height..=MAX_VALUE * r.height).contains(&r.width))
+            .collect();
+        boxes.sort_by(|a, b| (b.width * b.height).total_cmp(&(a.width * a.height)));
+        boxes.truncate(MAX_BOXES);
+        Ok(boxes)
+    }
+
     /// The first look at a box, with the label it reads as.
     fn look(
         &self,
@@ -148,9 +155,6 @@ impl VizNets {
         let cut = first_look(rect);
         stats.boxes_read += 1;
         let line = self.read(region, *rect, cut, stats)?;
-        if std::env::var_os("EKYC_VIZ_TRACE").is_some() {
-            eprintln!("look x={:.0} y={:.0} w={:.0} h={:.0} {:?}", rect.center.x - rect.width / 2.0, rect.center.y, rect.width, rect.height, line.as_ref().map(|l| &l.text));
-        }
         Ok(line.map(|line| Look {
             label: label_of(&line.text),
             line,
@@ -172,8 +176,7 @@ impl VizNets {
         let Some(crop) = crop_rotated(image, &padded, scale) else {
             return Ok(None);
         };
-        let crop = net_sized(&crop);
-        stats.net_columns += crop.width();
+        stats.net_columns += net_columns(&crop);
         let (text, confidence) = self.recognizer.recognize(&crop)?;
         let text = text.trim().to_string();
         Ok(
@@ -186,35 +189,15 @@ impl VizNets {
     }
 }
 
-/// A crop scaled to the net's height and narrowed by [`SQUEEZE`].
-fn net_sized(crop: &RgbImage) -> RgbImage {
+/// The width of `crop` at the net's input height: what its reading costs.
+fn net_columns(crop: &RgbImage) -> u32 {
     let (w, h) = crop.dimensions();
-    let width = (w as f32 * LINE_HEIGHT as f32 / h.max(1) as f32 * squeeze()).ceil() as u32;
-    let width = width.clamp(LINE_HEIGHT / 2, 4 * 2400);
-    imageops::resize(crop, width, LINE_HEIGHT, FilterType::Triangle)
-}
-
-fn prefix_len() -> f32 {
-    std::env::var("EKYC_VIZ_PREFIX")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(PREFIX)
-}
-
-fn skip_labels() -> bool {
-    std::env::var_os("EKYC_VIZ_ALL").is_none()
-}
-
-fn squeeze() -> f32 {
-    std::env::var("EKYC_VIZ_SQUEEZE")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(SQUEEZE)
+    (w as f32 * LINE_HEIGHT as f32 / h.max(1) as f32).ceil() as u32
 }
 
 /// A box's first look: its first [`PREFIX`] heights, or all of it when little longer.
 fn first_look(rect: &RotatedRect) -> RotatedRect {
-    if rect.width <= (prefix_len() + PREFIX_SLACK) * rect.height {
+    if rect.width <= (PREFIX + PREFIX_SLACK) * rect.height {
         *rect
     } else {
         prefix(rect)
@@ -264,7 +247,7 @@ fn below(label: &RotatedRect, value: &RotatedRect) -> bool {
 
 /// The first [`PREFIX`] heights of a label box.
 fn prefix(label: &RotatedRect) -> RotatedRect {
-    let width = label.width.min(prefix_len() * label.height);
+    let width = label.width.min(PREFIX * label.height);
     let shift = (label.width - width) / 2.0;
     let u = label.axis_u();
     RotatedRect {
@@ -277,6 +260,60 @@ fn prefix(label: &RotatedRect) -> RotatedRect {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn rect(left: f32, top: f32, width: f32, height: f32) -> RotatedRect {
+        RotatedRect {
+            center: Point::new(left + width / 2.0, top + height / 2.0),
+            width,
+            height,
+            angle: 0.0,
+        }
+    }
+
+    fn look(text: &str, r: RotatedRect, cut: bool) -> Look {
+        Look {
+            line: TextLine {
+                text: text.into(),
+                confidence: 0.9,
+                rect: r,
+            },
+            label: label_of(text),
+            cut,
+        }
+    }
+
+    #[test]
+    fn the_value_under_a_label_is_the_nearest_left_aligned_box_below() {
+        let boxes = [
+            rect(100.0, 100.0, 200.0, 16.0), // label
+            rect(102.0, 150.0, 120.0, 20.0), // another column's row further down
+            rect(101.0, 118.0, 150.0, 20.0), // its value
+            rect(400.0, 118.0, 150.0, 20.0), // right column
+        ];
+        assert_eq!(value_under(&boxes, 0), Some(2));
+        assert_eq!(value_under(&boxes, 2), Some(1));
+        assert_eq!(value_under(&boxes, 3), None);
+    }
+
+    #[test]
+    fn only_cut_values_that_may_be_fields_are_read_in_full() {
+        let mrz = MrzAnchor {
+            surname: "SCHWARZENEGGER".into(),
+            given_names: "ARNOLD ALOIS".into(),
+            ..MrzAnchor::default()
+        };
+        let label = look("Authority / Autorit", rect(100.0, 100.0, 200.0, 16.0), true);
+        let looks = vec![
+            label.clone(),
+            look("BUNDESMINISTERIUM", rect(100.0, 118.0, 400.0, 20.0), true),
+            look("SCHWARZENEG", rect(100.0, 300.0, 400.0, 20.0), true),
+            look("12 AUGUST/AUG", rect(600.0, 300.0, 400.0, 20.0), true),
+            look("UNITED KINGDOM OF", rect(100.0, 10.0, 400.0, 20.0), true),
+            look("FCO", rect(600.0, 10.0, 60.0, 20.0), false),
+        ];
+        let full: Vec<bool> = looks.iter().map(|l| wants_full(l, &looks, &mrz)).collect();
+        assert_eq!(full, [false, true, true, true, false, false]);
+    }
 
     #[test]
     fn label_prefix_keeps_the_left_end() {

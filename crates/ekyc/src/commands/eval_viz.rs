@@ -255,18 +255,28 @@ fn print_tally(t: &Tally) {
             _ => "-".into(),
         }
     };
-    let stat = |f: fn(&VizStats) -> f64| spread(t.stats.iter().map(f).collect());
-    println!("| VIZ ms per page, wall (median / max) | {} |", spread(t.ms.clone()));
-    println!("| VIZ ms per page, CPU (median / max) | {} |", spread(t.cpu_ms.clone()));
+    let median = |f: fn(&VizStats) -> usize| {
+        let mut v: Vec<usize> = t.stats.iter().map(f).collect();
+        v.sort_unstable();
+        v.get(v.len() / 2).copied().unwrap_or(0)
+    };
     println!(
-        "| text boxes per page: detected / read / read twice (medians) | {} / {} / {} |",
-        stat(|s| s.boxes_detected as f64),
-        stat(|s| s.boxes_read as f64),
-        stat(|s| s.full_reads as f64)
+        "| VIZ ms per page, wall (median / max) | {} |",
+        spread(t.ms.clone())
+    );
+    println!(
+        "| VIZ ms per page, CPU (median / max) | {} |",
+        spread(t.cpu_ms.clone())
+    );
+    println!(
+        "| text boxes per page, median: detected / read / read twice | {} / {} / {} |",
+        median(|s| s.boxes_detected),
+        median(|s| s.boxes_read),
+        median(|s| s.full_reads)
     );
     println!(
         "| recogniser input columns per page (median / max) | {} |",
-        stat(|s| s.net_columns as f64)
+        spread(t.stats.iter().map(|s| s.net_columns as f64).collect())
     );
 }
 
