@@ -183,3 +183,41 @@ def mask(job, out, rng):
                                     fill=skin, outline=tuple(int(c * 0.8) for c in skin))
         wr.write(fin(np.asarray(img), i))
     wr.close()
+
+
+def cutout(job, out, rng):
+    """A photo of the same person with a hole, held over the face: the live mouth (hole
+    "mouth") or the live eyes (hole "eyes") show through, the rest of the face is the still
+    photo (frame 0), moved with the head (tracked) as a hand would keep it in place.
+    params: clip, hole, seconds."""
+    p = job["params"]
+    clip, frames, fps = load_clip(p["clip"], seconds=p["seconds"])
+    n, h, w = frames.shape[:3]
+    offs = track_offsets(frames, clip)
+    eye_mouth = clip.mouth_y - clip.eye_y
+    # the still band: the eyes (mouth seen through the hole) or the mouth and chin (eyes seen)
+    if p["hole"] == "mouth":
+        top, bottom = clip.eye_y - eye_mouth * 0.6, clip.eye_y + eye_mouth * 0.55
+    else:
+        top, bottom = clip.eye_y + eye_mouth * 0.45, clip.chin_y + eye_mouth * 0.15
+    half = clip.face_w * rng.uniform(0.5, 0.56)
+    x0, x1, y0, y1 = int(clip.cx - half), int(clip.cx + half), int(top), int(bottom)
+    photo = frames[0].astype(np.float32)
+    # the paper's edge is cut by hand: a soft 3 px ramp, no perfectly straight seam
+    ys, xs = np.mgrid[y0:y1, x0:x1]
+    edge = np.minimum.reduce([xs - x0, x1 - 1 - xs, ys - y0, y1 - 1 - ys]).astype(np.float32)
+    alpha = np.clip(edge / 3.0, 0, 1)[..., None]
+    fin = camera.Finish(rng, n, fps, (w, h), noise=rng.uniform(1.5, 3.0), drift=0.03)
+    wr = media.Writer(out, (w, h), fps, crf=int(rng.integers(20, 26)))
+    for i in range(n):
+        dx, dy = (int(round(v)) for v in offs[i])
+        f = frames[i].astype(np.float32)
+        ty0, ty1, tx0, tx1 = y0 + dy, y1 + dy, x0 + dx, x1 + dx
+        # the part of the band that stays in the picture
+        cy0, cy1, cx0, cx1 = max(ty0, 0), min(ty1, h), max(tx0, 0), min(tx1, w)
+        if cy1 > cy0 and cx1 > cx0:
+            src = photo[cy0 - dy:cy1 - dy, cx0 - dx:cx1 - dx]
+            a = alpha[cy0 - ty0:cy1 - ty0, cx0 - tx0:cx1 - tx0]
+            f[cy0:cy1, cx0:cx1] = f[cy0:cy1, cx0:cx1] * (1 - a) + src * a
+        wr.write(fin(np.clip(f, 0, 255).astype(np.uint8), i))
+    wr.close()

@@ -26,6 +26,7 @@ KINDS = {
     "replay": attacks.replay_attack,
     "multiface": attacks.multiface,
     "mask": attacks.mask,
+    "cutout": attacks.cutout,
     "live": conditions.live_control,
     "lighting": conditions.lighting,
     "framing": conditions.framing,

@@ -341,10 +341,29 @@ def _lip(pl):
                  pl.src("d19") + " + " + SYNTH_SPEECH, LIVE_LICENSE + " + " + SYNTH_LICENSE)
 
 
+# mouth hole: a clip that talks (its mouth must move); eye hole: a clip that blinks
+CUTOUT_CLIPS = {"tune": {"mouth": "d18", "eyes": "d18"}, "holdout": {"mouth": "d20", "eyes": "d0"}}
+
+
+def _cutouts(pl):
+    """Last in the plan: adding them left every earlier clip's seed unchanged."""
+    for hole, clip in CUTOUT_CLIPS[pl.set].items():
+        if hole == "mouth":
+            what = ("photo of the same person with a MOUTH hole held over the face: the live mouth moves, "
+                    "the eyes are the photo's")
+            code = F + "SilentEyeLiveFail"
+        else:
+            what = ("photo of the same person with an EYE hole held over the lower face: the live eyes blink, "
+                    "the mouth is the photo's")
+            code = F + "SilentMouthLiveFail"
+        pl.add(f"cutout_{hole}_{clip}.mp4", "cutout", {"clip": clip, "hole": hole, "seconds": 6.0},
+               [("SILENT", "", code, f"{what}; alt SilentPictureLiveFail")], pl.src(clip))
+
+
 def make_plan(set_name, seed):
     pl = Plan(set_name, seed)
     for part in (_print_attacks, _replays, _multiface, _masks, _lighting, _framing, _live_controls, _head_motion,
-                 _bad_inputs, _lip):
+                 _bad_inputs, _lip, _cutouts):
         part(pl)
     names = [j["file"] for j in pl.jobs]
     assert len(names) == len(set(names)), "duplicate clip names"

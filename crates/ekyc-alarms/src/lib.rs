@@ -4,7 +4,7 @@
 //! | alarm | code | detector |
 //! |---|---|---|
 //! | covered | -9101 | [`covered`]: finger or non-paper object over the card's edge; card or MRZ out of frame |
-//! | photocopy | -9102 | [`photocopy`]: chromaticity spread (cast-invariant colourfulness) |
+//! | photocopy | -9102 | [`photocopy`]: chromaticity spread and coloured-ink share (cast-invariant colourfulness) |
 //! | screen recapture | -9103 | [`screen`]: isolated spectral peaks of the sub-pixel grid / moiré |
 //! | tampered | -9104 | [`tampered`]: a compact region much smoother than the noise around it (levels keep it quiet) |
 //! | reflective | -9107 | [`glare`]: clipped near-white blobs with the print under them washed out |

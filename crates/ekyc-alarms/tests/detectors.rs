@@ -118,14 +118,55 @@ fn photocopy_detector() {
     let clean = card(2);
     let mut copy = clean.clone();
     for p in copy.pixels_mut() {
-        let l = (0.299 * p.0[0] as f32 + 0.587 * p.0[1] as f32 + 0.114 * p.0[2] as f32) as u8;
-        // A slightly warm lamp: a uniform cast is not colour.
-        *p = Rgb([l.saturating_add(6), l.saturating_add(3), l]);
+        let l = 0.299 * p.0[0] as f32 + 0.587 * p.0[1] as f32 + 0.114 * p.0[2] as f32;
+        // A slightly warm lamp: a uniform cast (each channel scaled alike everywhere) is not
+        // colour.
+        *p = Rgb([
+            (l * 1.04).min(255.0) as u8,
+            (l * 1.02).min(255.0) as u8,
+            l as u8,
+        ]);
     }
     assert_splits(
         CardAlarm::Photocopy,
         score(photocopy::detect, &clean),
         score(photocopy::detect, &copy),
+    );
+}
+
+/// The card's colours pulled toward grey: `keep` = 0 is a black-and-white copy, 1 the original.
+fn drained(img: &RgbImage, keep: f32) -> RgbImage {
+    let mut out = img.clone();
+    for p in out.pixels_mut() {
+        let l = 0.299 * p.0[0] as f32 + 0.587 * p.0[1] as f32 + 0.114 * p.0[2] as f32;
+        for c in 0..3 {
+            p.0[c] = (l + keep * (p.0[c] as f32 - l)).round().clamp(0.0, 255.0) as u8;
+        }
+    }
+    out
+}
+
+#[test]
+fn photocopy_keeps_quiet_on_a_pale_card_with_a_grey_portrait() {
+    // Only the header band and the ink differ in hue from the paper: still a colour print.
+    let mut pale = card(5);
+    let grey_portrait = drained(&pale, 0.0);
+    for y in 70..250 {
+        for x in 30..170 {
+            pale.put_pixel(x, y, *grey_portrait.get_pixel(x, y));
+        }
+    }
+    let s = score(photocopy::detect, &pale);
+    assert!(s < threshold(CardAlarm::Photocopy), "pale card scored {s}");
+}
+
+#[test]
+fn photocopy_finds_a_colour_copy_that_kept_a_little_colour() {
+    let copy = drained(&card(6), 0.08);
+    let s = score(photocopy::detect, &copy);
+    assert!(
+        s >= threshold(CardAlarm::Photocopy),
+        "faint colour copy scored {s}"
     );
 }
 
@@ -207,6 +248,34 @@ fn tampered_detector() {
     assert!(
         negative < strict && positive > negative,
         "{negative} {positive}"
+    );
+}
+
+#[test]
+fn covered_by_a_thin_fingertip() {
+    // A slim fingertip from the bottom edge over ~2.5 % of the card: a small hidden area, but
+    // a finger all the same.
+    let clean = card(8);
+    let mut tip = clean.clone();
+    for y in 320..H {
+        for x in 300..360 {
+            let d = ((x as f32 - 330.0) / 30.0).abs();
+            let shade = 1.0 - 0.3 * d * d;
+            tip.put_pixel(
+                x,
+                y,
+                Rgb([
+                    (225.0 * shade) as u8,
+                    (170.0 * shade) as u8,
+                    (135.0 * shade) as u8,
+                ]),
+            );
+        }
+    }
+    assert_splits(
+        CardAlarm::Covered,
+        score(covered::detect, &clean),
+        score(covered::detect, &tip),
     );
 }
 

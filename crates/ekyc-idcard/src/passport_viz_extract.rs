@@ -105,7 +105,7 @@ pub fn extract_viz(lines: &[TextLine], mrz: &MrzAnchor) -> VizReading {
         fields: seen,
         mismatches,
         lines: lines.to_vec(),
-        ms: 0.0,
+        ..VizReading::default()
     }
 }
 
@@ -169,16 +169,32 @@ fn name_value(mrz_name: &str, printed: &str, mrz_cut: bool) -> String {
 
 /// Some line carries the MRZ's document number (one OCR slip allowed on 6+ characters).
 fn number_seen(found: &Found, number: &str) -> bool {
+    found.values().any(|(_, l)| carries_number(&l.text, number))
+}
+
+fn carries_number(text: &str, number: &str) -> bool {
     let key = number_key(number);
-    if key.len() < 5 {
-        return false;
-    }
-    found.values().any(|(_, l)| {
-        number_tokens(&l.text).iter().any(|t| {
+    key.len() >= 5
+        && number_tokens(text).iter().any(|t| {
             let d = edit_distance(&number_key(t), &key);
             d == 0 || (d == 1 && key.len() >= 6)
         })
-    })
+}
+
+/// The text is a value the MRZ already explains (a name, the number, the birth or expiry
+/// date, the nationality or issuing state's code): its label need not be read.
+pub fn explained_by_mrz(text: &str, mrz: &MrzAnchor) -> bool {
+    let name = |n: &str| {
+        !n.trim().is_empty() && name_parts_similarity(n, text, mrz.name_cut) >= NAME_MATCH
+    };
+    let code = text.trim().to_uppercase();
+    name(&mrz.surname)
+        || name(&mrz.given_names)
+        || carries_number(text, &mrz.document_number)
+        || find_dates(text)
+            .iter()
+            .any(|d| d.matches_yymmdd(&mrz.birth_raw) || d.matches_yymmdd(&mrz.expiry_raw))
+        || (code.len() == 3 && (code == mrz.nationality || code == mrz.issuing_state))
 }
 
 /// `YYYYMMDD` (the MRZ's expanded date) → `DD/MM/YYYY`; "" when the MRZ date was not a date.
@@ -347,6 +363,33 @@ mod tests {
             line("Date of expiry", 100.0, 260.0, 0.95),
             line("15 APR/AVR 12", 100.0, 284.0, 0.99),
         ]
+    }
+
+    #[test]
+    fn values_the_mrz_explains() {
+        let mrz = MrzAnchor {
+            nationality: "UTO".into(),
+            ..anchor()
+        };
+        for text in [
+            "ERIKSSON",
+            "ANNA MARIA",
+            "L898902C3",
+            "12 AUG/AOUT 74",
+            "15.04.2012",
+            "UTO",
+        ] {
+            assert!(explained_by_mrz(text, &mrz), "{text}");
+        }
+        for text in [
+            "16 APR/AVR 07",
+            "ZENITH",
+            "Surname / Nom",
+            "UTOPIAN",
+            "L898902",
+        ] {
+            assert!(!explained_by_mrz(text, &mrz), "{text}");
+        }
     }
 
     #[test]

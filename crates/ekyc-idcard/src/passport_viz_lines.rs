@@ -1,18 +1,34 @@
 //! Reading the text of the visual zone at less cost, since recognition is the cost (about
-//! 8 ms per 100 px of line at the net's 48 px height on one core): every box is first read over
-//! its first [`PREFIX`] heights, which holds a whole label's first language ("Date of issue /
-//! Date de déliv..." stops there); only boxes that are not labels and are longer are then read
-//! in full.
+//! 7 ms of CPU per 100 px of line at the net's 48 px height, whatever the batch: one run of 8
+//! lines costs more than 8 runs of one). So as few columns as possible are fed to the net:
+//! - boxes that cannot hold a field are not read: the portrait's, tiny marks, titles and notes;
+//! - every other box is first read over its first [`PREFIX`] heights, which holds a whole
+//!   label's first language ("Date of issue / Date de déliv..." stops there);
+//! - boxes are read bottom up, so each value is read before the box just above it, its label:
+//!   a label whose value the MRZ explains (a name, the number, the birth or expiry date, a
+//!   country code) is not read;
+//! - only the longer boxes that may hold a field are then read in full: not labels, and only
+//!   values under a field's label, with digits (dates, numbers) or starting like an MRZ name.
+//!
+//! Tried and left out (seed-21 set): lines narrowed to 70 % of their width (labels, at about
+//! 1.2 net frames per character, were then misread: places lost), a 512 px detector (issue
+//! dates and places lost), a 6-height first look (more boxes read twice, more columns).
+
+use std::time::Instant;
 
 use ekyc_doc::{
     crop_rotated, DocError, Point, RotatedRect, TextDetector, TextLine, TextRecognizer, LINE_HEIGHT,
 };
 use image::RgbImage;
 
-use crate::passport_viz_text::label_of;
+use crate::passport_viz::MrzAnchor;
+use crate::passport_viz_extract::explained_by_mrz;
+use crate::passport_viz_text::{label_of, name_key, similarity, Label};
 
 /// Boxes lower than this (px) are not read.
 const MIN_HEIGHT: f32 = 6.0;
+/// Boxes shorter than this many heights hold a mark (a tick, a cross, one letter), no field.
+const MIN_LENGTH: f32 = 1.2;
 /// At most this many boxes are read (the largest first).
 const MAX_BOXES: usize = 32;
 /// The portrait takes the left of a TD3 data page (ICAO 9303 zone V, about a quarter of the
@@ -20,11 +36,21 @@ const MAX_BOXES: usize = 32;
 const PORTRAIT_ZONE: f32 = 0.26;
 /// Readings less confident than this are dropped.
 const MIN_CONFIDENCE: f32 = 0.3;
-/// First reading over at most this many box heights: about 14 characters.
+/// First reading over at most this many box heights: about 14 characters of a label.
 const PREFIX: f32 = 8.0;
+/// A box at most this much longer than the prefix is read whole at once (a second read
+/// would cost more than the few extra columns).
+const PREFIX_SLACK: f32 = 1.5;
 /// Boxes longer than this many heights are titles or notes, not field values (a 39-letter
-/// name is about 24): their first words are all that is read.
+/// name is about 24): not read.
 const MAX_VALUE: f32 = 26.0;
+/// A value lies at most this many label heights below its label (as in the extraction).
+const VALUE_GAP: f32 = 2.5;
+/// A label's box ends at most this many of its heights above its value's (DB boxes of a label
+/// and its value touch or overlap: -0.4 to 0 on the seed-21 pages and the ICAO specimens).
+const LABEL_GAP: f32 = 0.25;
+/// A cut value this alike to the start of an MRZ name may be that name.
+const NAME_START: f32 = 0.5;
 
 /// The nets of the visual-zone reader.
 pub struct VizNets {
@@ -32,39 +58,111 @@ pub struct VizNets {
     pub recognizer: TextRecognizer,
 }
 
+/// What reading a region cost.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct VizStats {
+    /// Text boxes the detector found.
+    pub boxes_detected: usize,
+    /// Boxes fed to the recogniser (first look).
+    pub boxes_read: usize,
+    /// Of those, boxes read a second time in full.
+    pub full_reads: usize,
+    /// Columns fed to the recogniser in all (each 48 px high).
+    pub net_columns: u32,
+    pub detect_ms: f64,
+    pub recognize_ms: f64,
+}
+
+/// A box after its first look.
+#[derive(Clone)]
+struct Look {
+    line: TextLine,
+    label: Option<Label>,
+    /// The box was read over a prefix only.
+    cut: bool,
+}
+
 impl VizNets {
-    /// The text lines of `region` (upright) in reading order; labels may be cut after their
-    /// first words.
-    pub fn read_lines(&self, region: &RgbImage) -> Result<Vec<TextLine>, DocError> {
-        let mut boxes: Vec<RotatedRect> = self
-            .detector
-            .detect(region)?
+    /// The text lines of `region` (upright) in reading order, and what they cost; labels and
+    /// values that cannot be a field may be cut after their first words.
+    pub fn read_lines(
+        &self,
+        region: &RgbImage,
+        mrz: &MrzAnchor,
+    ) -> Result<(Vec<TextLine>, VizStats), DocError> {
+        let mut stats = VizStats::default();
+        let started = Instant::now();
+        let boxes = self.boxes(region, &mut stats)?;
+        stats.detect_ms = started.elapsed().as_secs_f64() * 1000.0;
+        let started = Instant::now();
+        // Bottom up, so each value is read before the label above it: a box just above a
+        // value the MRZ explains is that value's label, and is not read.
+        let under: Vec<Option<usize>> = (0..boxes.len()).map(|i| value_under(&boxes, i)).collect();
+        let mut order: Vec<usize> = (0..boxes.len()).collect();
+        order.sort_by(|&a, &b| boxes[b].center.y.total_cmp(&boxes[a].center.y));
+        let mut looks: Vec<Option<Look>> = vec![None; boxes.len()];
+        let mut explained = vec![false; boxes.len()];
+        for i in order {
+            if under[i].is_some_and(|j| explained[j] && just_above(&boxes[i], &boxes[j])) {
+                continue;
+            }
+            looks[i] = self.look(region, &boxes[i], &mut stats)?;
+            explained[i] = looks[i]
+                .as_ref()
+                .is_some_and(|l| explained_by_mrz(&l.line.text, mrz));
+        }
+        let looks: Vec<Look> = looks.into_iter().flatten().collect();
+        let wanted: Vec<bool> = looks.iter().map(|l| wants_full(l, &looks, mrz)).collect();
+        let mut lines = Vec::with_capacity(looks.len());
+        for (look, full) in looks.into_iter().zip(wanted) {
+            let rect = look.line.rect;
+            let whole = match full {
+                true => {
+                    stats.full_reads += 1;
+                    self.read(region, rect, rect, &mut stats)?
+                }
+                false => None,
+            };
+            lines.push(whole.unwrap_or(look.line));
+        }
+        stats.recognize_ms = started.elapsed().as_secs_f64() * 1000.0;
+        ekyc_doc::reading_order(&mut lines);
+        Ok((lines, stats))
+    }
+
+    /// The boxes of `region` that may hold a field or its label, the largest first.
+    fn boxes(&self, region: &RgbImage, stats: &mut VizStats) -> Result<Vec<RotatedRect>, DocError> {
+        let detected = self.detector.detect(region)?;
+        stats.boxes_detected = detected.len();
+        let portrait_edge = PORTRAIT_ZONE * region.width() as f32;
+        let mut boxes: Vec<RotatedRect> = detected
             .into_iter()
             .map(|b| b.rect.canonical())
-            .filter(|r| r.height >= MIN_HEIGHT && r.width > 0.0)
-            .filter(|r| r.center.x >= PORTRAIT_ZONE * region.width() as f32)
+            .filter(|r| r.height >= MIN_HEIGHT && r.center.x >= portrait_edge)
+            // Cut by the region's top edge: the page's header or the facing page.
+            .filter(|r| r.center.y - r.height / 2.0 > 1.0)
+            .filter(|r| (MIN_LENGTH * r.height..=MAX_VALUE * r.height).contains(&r.width))
             .collect();
         boxes.sort_by(|a, b| (b.width * b.height).total_cmp(&(a.width * a.height)));
         boxes.truncate(MAX_BOXES);
-        let mut lines = Vec::with_capacity(boxes.len());
-        for rect in boxes {
-            lines.extend(self.read_box(region, rect)?);
-        }
-        ekyc_doc::reading_order(&mut lines);
-        Ok(lines)
+        Ok(boxes)
     }
 
-    /// A box read over its prefix, then in full when it is a longer value.
-    fn read_box(&self, region: &RgbImage, rect: RotatedRect) -> Result<Option<TextLine>, DocError> {
-        let cut = prefix(&rect);
-        let Some(first) = self.read(region, rect, cut)? else {
-            return Ok(None);
-        };
-        let title = rect.width > MAX_VALUE * rect.height;
-        if cut.width >= rect.width || title || label_of(&first.text).is_some() {
-            return Ok(Some(first));
-        }
-        self.read(region, rect, rect)
+    /// The first look at a box, with the label it reads as.
+    fn look(
+        &self,
+        region: &RgbImage,
+        rect: &RotatedRect,
+        stats: &mut VizStats,
+    ) -> Result<Option<Look>, DocError> {
+        let cut = first_look(rect);
+        stats.boxes_read += 1;
+        let line = self.read(region, *rect, cut, stats)?;
+        Ok(line.map(|line| Look {
+            label: label_of(&line.text),
+            line,
+            cut: cut.width < rect.width,
+        }))
     }
 
     /// The text of `crop_rect`, reported at `rect`; `None` when unreadable.
@@ -73,6 +171,7 @@ impl VizNets {
         image: &RgbImage,
         rect: RotatedRect,
         crop_rect: RotatedRect,
+        stats: &mut VizStats,
     ) -> Result<Option<TextLine>, DocError> {
         let h = crop_rect.height;
         let padded = crop_rect.expanded(h * 0.15, h * 0.05);
@@ -80,6 +179,7 @@ impl VizNets {
         let Some(crop) = crop_rotated(image, &padded, scale) else {
             return Ok(None);
         };
+        stats.net_columns += net_columns(&crop);
         let (text, confidence) = self.recognizer.recognize(&crop)?;
         let text = text.trim().to_string();
         Ok(
@@ -90,6 +190,74 @@ impl VizNets {
             }),
         )
     }
+}
+
+/// The width of `crop` at the net's input height: what its reading costs.
+fn net_columns(crop: &RgbImage) -> u32 {
+    let (w, h) = crop.dimensions();
+    (w as f32 * LINE_HEIGHT as f32 / h.max(1) as f32).ceil() as u32
+}
+
+/// A box's first look: its first [`PREFIX`] heights, or all of it when little longer.
+fn first_look(rect: &RotatedRect) -> RotatedRect {
+    if rect.width <= (PREFIX + PREFIX_SLACK) * rect.height {
+        *rect
+    } else {
+        prefix(rect)
+    }
+}
+
+/// Whether a box read over its prefix may hold a field and is read in full: not a label, and
+/// under a field's label, or with a digit (dates, numbers), or starting like an MRZ name.
+fn wants_full(look: &Look, looks: &[Look], mrz: &MrzAnchor) -> bool {
+    if !look.cut || look.label.is_some() {
+        return false;
+    }
+    let text = &look.line.text;
+    text.chars().any(|c| c.is_ascii_digit())
+        || starts_like_name(text, mrz)
+        || looks
+            .iter()
+            .filter(|l| l.label.is_some_and(|k| k != Label::Other))
+            .any(|l| below(&l.line.rect, &look.line.rect))
+}
+
+/// The box just under box `i` and left-aligned with it (the nearest such), if any.
+fn value_under(boxes: &[RotatedRect], i: usize) -> Option<usize> {
+    (0..boxes.len())
+        .filter(|&j| j != i && below(&boxes[i], &boxes[j]))
+        .min_by(|&a, &b| boxes[a].center.y.total_cmp(&boxes[b].center.y))
+}
+
+/// `value` starts like the MRZ's surname or given names.
+fn starts_like_name(value: &str, mrz: &MrzAnchor) -> bool {
+    let read = name_key(value, false);
+    let n = read.chars().count();
+    n > 0
+        && [&mrz.surname, &mrz.given_names].iter().any(|name| {
+            let start: String = name_key(name, false).chars().take(n).collect();
+            similarity(&read, &start) >= NAME_START
+        })
+}
+
+/// `value` lies just under `label`, left-aligned with it (the extraction's test).
+fn below(label: &RotatedRect, value: &RotatedRect) -> bool {
+    let h = label.height.max(1.0);
+    let gap = gap(label, value);
+    let left = |r: &RotatedRect| r.center.x - r.width / 2.0;
+    gap > -0.5 * h && gap < VALUE_GAP * h && (left(value) - left(label)).abs() < 3.0 * h
+}
+
+/// `label` sits right on top of `value` (their boxes touch or overlap), as a label on its
+/// value; two values one above the other leave at least a line's gap (the label between them,
+/// when the detector missed it: d018's issue date above its expiry date).
+fn just_above(label: &RotatedRect, value: &RotatedRect) -> bool {
+    gap(label, value) < LABEL_GAP * label.height
+}
+
+/// Space from the bottom of `upper` to the top of `lower` (negative when they overlap).
+fn gap(upper: &RotatedRect, lower: &RotatedRect) -> f32 {
+    (lower.center.y - lower.height / 2.0) - (upper.center.y + upper.height / 2.0)
 }
 
 /// The first [`PREFIX`] heights of a label box.
@@ -107,6 +275,60 @@ fn prefix(label: &RotatedRect) -> RotatedRect {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn rect(left: f32, top: f32, width: f32, height: f32) -> RotatedRect {
+        RotatedRect {
+            center: Point::new(left + width / 2.0, top + height / 2.0),
+            width,
+            height,
+            angle: 0.0,
+        }
+    }
+
+    fn look(text: &str, r: RotatedRect, cut: bool) -> Look {
+        Look {
+            line: TextLine {
+                text: text.into(),
+                confidence: 0.9,
+                rect: r,
+            },
+            label: label_of(text),
+            cut,
+        }
+    }
+
+    #[test]
+    fn the_value_under_a_label_is_the_nearest_left_aligned_box_below() {
+        let boxes = [
+            rect(100.0, 100.0, 200.0, 16.0), // label
+            rect(102.0, 150.0, 120.0, 20.0), // another column's row further down
+            rect(101.0, 118.0, 150.0, 20.0), // its value
+            rect(400.0, 118.0, 150.0, 20.0), // right column
+        ];
+        assert_eq!(value_under(&boxes, 0), Some(2));
+        assert_eq!(value_under(&boxes, 2), Some(1));
+        assert_eq!(value_under(&boxes, 3), None);
+    }
+
+    #[test]
+    fn only_cut_values_that_may_be_fields_are_read_in_full() {
+        let mrz = MrzAnchor {
+            surname: "SCHWARZENEGGER".into(),
+            given_names: "ARNOLD ALOIS".into(),
+            ..MrzAnchor::default()
+        };
+        let label = look("Authority / Autorit", rect(100.0, 100.0, 200.0, 16.0), true);
+        let looks = vec![
+            label.clone(),
+            look("BUNDESMINISTERIUM", rect(100.0, 118.0, 400.0, 20.0), true),
+            look("SCHWARZENEG", rect(100.0, 300.0, 400.0, 20.0), true),
+            look("12 AUGUST/AUG", rect(600.0, 300.0, 400.0, 20.0), true),
+            look("UNITED KINGDOM OF", rect(100.0, 10.0, 400.0, 20.0), true),
+            look("FCO", rect(600.0, 10.0, 60.0, 20.0), false),
+        ];
+        let full: Vec<bool> = looks.iter().map(|l| wants_full(l, &looks, &mrz)).collect();
+        assert_eq!(full, [false, true, true, true, false, false]);
+    }
 
     #[test]
     fn label_prefix_keeps_the_left_end() {

@@ -18,13 +18,22 @@ fn clamp_i(v: f32, hi: u32) -> u32 {
 const EDGE_SLOPES: [f32; 13] = [
     -0.12, -0.10, -0.08, -0.06, -0.04, -0.02, 0.0, 0.02, 0.04, 0.06, 0.08, 0.10, 0.12,
 ];
-/// Luma step across an edge pixel (central difference) that counts as part of a border.
-const EDGE_STEP: f32 = 12.0;
+/// Luma step across an edge pixel (difference 2 px either side, so an edge softened by the
+/// lens or the warp still counts) that marks it as part of a border. Low on purpose: a dim
+/// video edge against a dark screen surround steps by only 5-15 luma; what makes a border
+/// is that the step lines up along a straight line, more than on the lines beside it.
+const EDGE_STEP: f32 = 4.0;
+/// Half-width of the luma difference that finds the step.
+const EDGE_REACH: usize = 2;
+/// Lines parallel to a candidate, this many pixels away on each side, tell a border from
+/// texture: a border stands out from its neighbours, foliage, hair or noise do not.
+const NEIGHBOURS: (usize, usize) = (3, 8);
 
 /// The strongest straight near-vertical edge on each side of the face in one frame.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BorderFinding {
-    /// The weaker side's share of rows on its best line with a strong, same-signed step (0..1).
+    /// The weaker side's border contrast: share of rows on its best line with a same-signed
+    /// step, less that share on the busier of the parallel lines beside it (0..1).
     pub score: f32,
     /// Where the best lines cross the face's middle row (pixels).
     pub left_x: f32,
@@ -33,7 +42,7 @@ pub struct BorderFinding {
     pub bars: bool,
 }
 
-/// Signed strong horizontal steps of the sampled rows: +1, -1 or 0 per pixel.
+/// Signed horizontal steps of the sampled rows: +1, -1 or 0 per pixel.
 struct EdgeMap {
     width: usize,
     rows: Vec<Vec<i8>>,
@@ -47,8 +56,9 @@ impl EdgeMap {
             .step_by(2)
             .map(|y| {
                 let mut row = vec![0i8; w];
-                for (x, cell) in row.iter_mut().enumerate().take(w.saturating_sub(1)).skip(1) {
-                    let g = luma(x + 1, y) - luma(x - 1, y);
+                let inner = w.saturating_sub(EDGE_REACH);
+                for (x, cell) in row.iter_mut().enumerate().take(inner).skip(EDGE_REACH) {
+                    let g = luma(x + EDGE_REACH, y) - luma(x - EDGE_REACH, y);
                     *cell = if g > EDGE_STEP {
                         1
                     } else if g < -EDGE_STEP {
@@ -63,36 +73,59 @@ impl EdgeMap {
         Self { width: w, rows }
     }
 
-    /// Best straight line whose middle crosses x in [from, to): (share of rows, middle x).
-    fn best_line(&self, from: usize, to: usize) -> (f32, f32) {
+    /// Share of rows with a +1 and with a -1 step on the line of `slope` whose middle crosses
+    /// each x in [from, to).
+    fn line_support(&self, slope: f32, from: usize, to: usize) -> (Vec<f32>, Vec<f32>) {
         let n = self.rows.len();
+        let mid = n as f32 / 2.0;
+        let (mut pos, mut neg) = (vec![0u32; to - from], vec![0u32; to - from]);
+        for (r, row) in self.rows.iter().enumerate() {
+            // rows advance 2 pixels each
+            let dx = (2.0 * slope * (r as f32 - mid)).round() as isize;
+            for (k, x) in (from..to).enumerate() {
+                let xi = x as isize + dx;
+                if xi < 0 || xi >= self.width as isize {
+                    continue;
+                }
+                match row[xi as usize] {
+                    1 => pos[k] += 1,
+                    -1 => neg[k] += 1,
+                    _ => {}
+                }
+            }
+        }
+        let share = |v: Vec<u32>| v.into_iter().map(|c| c as f32 / n as f32).collect();
+        (share(pos), share(neg))
+    }
+
+    /// Best straight line whose middle crosses x in [from, to): (border contrast, middle x).
+    fn best_line(&self, from: usize, to: usize) -> (f32, f32) {
         let (mut best, mut best_x) = (0.0f32, from as f32);
-        if n == 0 || to <= from {
+        if self.rows.is_empty() || to <= from {
             return (best, best_x);
         }
-        let mid = n as f32 / 2.0;
+        let (near, far) = NEIGHBOURS;
+        let lo = from.saturating_sub(far);
+        let hi = (to + far).min(self.width);
         for slope in EDGE_SLOPES {
-            // rows advance 2 pixels each
-            let shift: Vec<isize> = (0..n)
-                .map(|r| (2.0 * slope * (r as f32 - mid)).round() as isize)
-                .collect();
-            for x in from..to {
-                let (mut pos, mut neg) = (0u32, 0u32);
-                for (row, dx) in self.rows.iter().zip(&shift) {
-                    let xi = x as isize + dx;
-                    if xi < 0 || xi >= self.width as isize {
-                        continue;
+            let (pos, neg) = self.line_support(slope, lo, hi);
+            for support in [&pos, &neg] {
+                let mean = |a: usize, b: usize| {
+                    let (a, b) = (a.max(lo) - lo, b.min(hi) - lo);
+                    if b > a {
+                        support[a..b].iter().sum::<f32>() / (b - a) as f32
+                    } else {
+                        0.0
                     }
-                    match row[xi as usize] {
-                        1 => pos += 1,
-                        -1 => neg += 1,
-                        _ => {}
+                };
+                for x in from..to {
+                    let beside = mean(x.saturating_sub(far), x.saturating_sub(near - 1))
+                        .max(mean(x + near, x + far + 1));
+                    let contrast = support[x - lo] - beside;
+                    if contrast > best {
+                        best = contrast;
+                        best_x = x as f32;
                     }
-                }
-                let share = pos.max(neg) as f32 / n as f32;
-                if share > best {
-                    best = share;
-                    best_x = x as f32;
                 }
             }
         }
@@ -120,7 +153,9 @@ fn flat_band(frame: &RgbImage, (x0, x1): (u32, u32), (y0, y1): (u32, u32)) -> bo
 
 /// A frame around the face: the strongest straight near-vertical edges (tilted up to ~7°) left
 /// and right of it, within 2.5 face widths, that run along the face's height — a screen's edge,
-/// the edge of the video on it, or a photo's border.
+/// the edge of the video on it, or a photo's border. Each side's score is the line's border
+/// contrast (its same-signed step share less that of the lines 3-8 px beside it), so a faint
+/// but straight edge counts and busy texture does not.
 pub fn border_finding(frame: &RgbImage, face: &BBox) -> Option<BorderFinding> {
     let (w, h) = frame.dimensions();
     let (fw, fh) = (face.width(), face.height());
@@ -142,8 +177,8 @@ pub fn border_finding(frame: &RgbImage, face: &BBox) -> Option<BorderFinding> {
         clamp_i(face.x2 + 2.5 * fw, w) as usize,
     );
     // bars: flat from the image's edge up to the line found on that side
-    let bars = flat_band(frame, (0, clamp_i(left_x - 3.0, w)), (y0, y1))
-        && flat_band(frame, (clamp_i(right_x + 4.0, w), w), (y0, y1));
+    let bars = flat_band(frame, (0, clamp_i(left_x - 5.0, w)), (y0, y1))
+        && flat_band(frame, (clamp_i(right_x + 5.0, w), w), (y0, y1));
     Some(BorderFinding {
         score: left.min(right),
         left_x,
@@ -152,7 +187,7 @@ pub fn border_finding(frame: &RgbImage, face: &BBox) -> Option<BorderFinding> {
     })
 }
 
-/// One still image's border score (0..1): the weaker side's edge share, 0 behind app
+/// One still image's border score (0..1): the weaker side's border contrast, 0 behind app
 /// letterbox bars.
 pub fn border_score(frame: &RgbImage, face: &BBox) -> Option<f32> {
     border_finding(frame, face).map(|f| if f.bars { 0.0 } else { f.score })
@@ -232,6 +267,49 @@ mod tests {
             image::Rgb([v, v, v])
         });
         assert!(border_finding(&half, &face()).unwrap().score < 0.1);
+    }
+
+    /// Deterministic pseudo-random luma texture (foliage, hair, noise) in 0..amp.
+    fn texture(x: u32, y: u32, amp: u32) -> u8 {
+        let h =
+            (x.wrapping_mul(73_856_093) ^ y.wrapping_mul(19_349_663)).wrapping_mul(2_654_435_761);
+        ((h >> 16) % amp) as u8
+    }
+
+    #[test]
+    fn faint_edge_between_dark_surround_and_dark_texture_is_found() {
+        // a dim video (dark foliage, luma 40..80) on a dark screen surround (luma 35): the
+        // edge steps by 5-45 luma, softened over 3 px, next to busy texture
+        let img = RgbImage::from_fn(200, 120, |x, y| {
+            let inside = |x: u32| (40..=160).contains(&x);
+            let v = match x {
+                39 | 161 => 38,
+                40 | 160 => 42,
+                _ if inside(x) => 40 + texture(x, y, 40),
+                _ => 35,
+            };
+            image::Rgb([v, v, v])
+        });
+        let f = border_finding(&img, &face()).unwrap();
+        assert!(f.score > 0.6, "{f:?}");
+    }
+
+    #[test]
+    fn busy_texture_is_not_a_border() {
+        // a face-sized box in iid texture: the best of ~2600 lines beats its neighbours only
+        // by chance (about 0.2 at 90 rows; the clip threshold is 0.45)
+        let img = RgbImage::from_fn(200, 240, |x, y| {
+            let v = 60 + texture(x, y, 120);
+            image::Rgb([v, v, v])
+        });
+        let tall = BBox {
+            x1: 80.0,
+            y1: 40.0,
+            x2: 120.0,
+            y2: 190.0,
+        };
+        let f = border_finding(&img, &tall).unwrap();
+        assert!(f.score < 0.3, "{f:?}");
     }
 
     #[test]

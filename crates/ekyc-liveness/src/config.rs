@@ -152,7 +152,7 @@ impl Default for SilentConfig {
             deformation_ref_px: 150.0,
             max_screen_score: 2.0,
             max_grid_score: 0.40,
-            max_border_score: 0.50,
+            max_border_score: 0.45,
             still_deformation: 0.040,
             still_eye_motion: 0.035,
             still_mouth_motion: 0.10,

@@ -1,12 +1,13 @@
 //! The tracker (detections on a second thread) and the border cue on real clips: the live
-//! person (live_d18.mp4) has no straight border on both sides of the face; the same clip
-//! replayed on a phone and filmed by hand (attack_replay_d18.mp4) has. Skips (loudly) without
-//! the model cache or the test data.
+//! people (live_d18.mp4; live_d20_talk.mp4, outdoors in front of foliage, the real clip with
+//! the most border-like texture) have no straight border on both sides of the face; the d18
+//! clip replayed on a phone and filmed by hand (attack_replay_d18.mp4) has. Skips (loudly)
+//! without the model cache or the test data.
 
 use std::path::{Path, PathBuf};
 
 use ekyc_infer::{default_home, Engine, Manifest, SessionOptions};
-use ekyc_liveness::{border, FaceTracker, TrackConfig, TRACKER_MODELS};
+use ekyc_liveness::{border, FaceTracker, SilentConfig, TrackConfig, TRACKER_MODELS};
 use ekyc_media::{decode_video, VideoOptions};
 
 /// Frames tracked per clip (3 s at 10 fps): enough for the cue, quick in a debug build.
@@ -79,12 +80,15 @@ fn border_of(tracker: &FaceTracker, name: &str) -> Option<f32> {
 #[test]
 fn border_cue_on_real_live_and_replayed_clips() {
     let Some(tracker) = tracker() else { return };
-    let Some(live) = border_of(&tracker, "live_d18.mp4") else {
-        return;
-    };
-    assert!(live < 0.5, "live person: border {live}");
+    let limit = SilentConfig::default().max_border_score;
+    for name in ["live_d18.mp4", "live_d20_talk.mp4"] {
+        let Some(live) = border_of(&tracker, name) else {
+            return;
+        };
+        assert!(live < limit, "live person {name}: border {live}");
+    }
     let Some(replay) = border_of(&tracker, "attack_replay_d18.mp4") else {
         return;
     };
-    assert!(replay > 0.5, "phone replay: border {replay}");
+    assert!(replay > limit, "phone replay: border {replay}");
 }

@@ -95,7 +95,14 @@ fn read_viz(
             return Ok(None);
         }
     };
-    tracing::debug!(ms = viz.ms, lines = viz.lines.len(), "visual zone");
+    tracing::debug!(
+        ms = viz.ms,
+        lines = viz.lines.len(),
+        boxes_detected = viz.stats.boxes_detected,
+        boxes_read = viz.stats.boxes_read,
+        net_columns = viz.stats.net_columns,
+        "visual zone"
+    );
     if let Some(m) = viz.mismatches.first() {
         return Err(EkycError::new(
             ErrorCode::InconsistencyBetweenMRZAndVRZ,

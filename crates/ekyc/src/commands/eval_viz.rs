@@ -12,9 +12,10 @@ use anyhow::{bail, Context};
 use clap::Args;
 
 use ekyc_doc::MrzReader;
-use ekyc_idcard::{passport_infos, MrzAnchor, VizFields, VizReader};
+use ekyc_idcard::{passport_infos, MrzAnchor, VizFields, VizReader, VizStats};
 use ekyc_types::wire::ocr::PassportRecognizeInfos;
 
+use super::bench_ocr::cpu_ms;
 use super::eval_cards::split_csv;
 use super::ocr::{load_image, ModelArgs};
 
@@ -109,6 +110,9 @@ struct Read {
     seen: VizFields,
     mismatch: Vec<String>,
     viz_ms: f64,
+    /// Process CPU time of the visual-zone read (the wall clock counts other programs too).
+    viz_cpu_ms: f64,
+    stats: VizStats,
 }
 
 fn read_one(readers: &Readers, path: &Path) -> anyhow::Result<Option<Read>> {
@@ -119,8 +123,9 @@ fn read_one(readers: &Readers, path: &Path) -> anyhow::Result<Option<Read>> {
     if !located.reading.fields.document_code.starts_with('P') {
         return Ok(None);
     }
-    let started = Instant::now();
+    let (started, cpu0) = (Instant::now(), cpu_ms());
     let viz = readers.viz.read(&page, &located)?;
+    let viz_cpu_ms = cpu_ms() - cpu0;
     if readers.print_lines {
         println!("{}:", path.display());
         for l in &viz.lines {
@@ -143,6 +148,8 @@ fn read_one(readers: &Readers, path: &Path) -> anyhow::Result<Option<Read>> {
         seen: viz.fields.clone(),
         mismatch,
         viz_ms,
+        viz_cpu_ms,
+        stats: viz.stats,
     }))
 }
 
@@ -177,6 +184,8 @@ struct Tally {
     tampered: usize,
     caught: usize,
     ms: Vec<f64>,
+    cpu_ms: Vec<f64>,
+    stats: Vec<VizStats>,
 }
 
 fn labelled(readers: &Readers, args: &EvalVizArgs, rows: &[Row]) -> anyhow::Result<()> {
@@ -191,6 +200,8 @@ fn labelled(readers: &Readers, args: &EvalVizArgs, rows: &[Row]) -> anyhow::Resu
             continue;
         };
         t.ms.push(read.viz_ms);
+        t.cpu_ms.push(read.viz_cpu_ms);
+        t.stats.push(read.stats);
         let raised = !read.mismatch.is_empty();
         t.false_errors += usize::from(consistent && raised);
         t.caught += usize::from(!consistent && raised);
@@ -237,11 +248,36 @@ fn print_tally(t: &Tally) {
         "| InconsistencyBetweenMRZAndVRZ on pages printed inconsistent | {}/{} |",
         t.caught, t.tampered
     );
-    let mut ms = t.ms.clone();
-    ms.sort_by(f64::total_cmp);
-    if let (Some(med), Some(max)) = (ms.get(ms.len() / 2), ms.last()) {
-        println!("| VIZ ms per page (median / max) | {med:.0} / {max:.0} |");
-    }
+    let spread = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        match (v.get(v.len() / 2), v.last()) {
+            (Some(med), Some(max)) => format!("{med:.0} / {max:.0}"),
+            _ => "-".into(),
+        }
+    };
+    let median = |f: fn(&VizStats) -> usize| {
+        let mut v: Vec<usize> = t.stats.iter().map(f).collect();
+        v.sort_unstable();
+        v.get(v.len() / 2).copied().unwrap_or(0)
+    };
+    println!(
+        "| VIZ ms per page, wall (median / max) | {} |",
+        spread(t.ms.clone())
+    );
+    println!(
+        "| VIZ ms per page, CPU (median / max) | {} |",
+        spread(t.cpu_ms.clone())
+    );
+    println!(
+        "| text boxes per page, median: detected / read / read twice | {} / {} / {} |",
+        median(|s| s.boxes_detected),
+        median(|s| s.boxes_read),
+        median(|s| s.full_reads)
+    );
+    println!(
+        "| recogniser input columns per page (median / max) | {} |",
+        spread(t.stats.iter().map(|s| s.net_columns as f64).collect())
+    );
 }
 
 fn by_eye(readers: &Readers, dir: &Path, rows: &[Row]) -> anyhow::Result<()> {
