@@ -20,9 +20,14 @@ pub fn letters_plausible(reading: &MrzReading) -> bool {
     // ICAO 9303: document code P is a TD3 passport (TD2 codes start with A, C or I). A
     // passport whose filler runs were read short parses as a TD2 with every check digit
     // holding, since fillers count 0.
-    let passport_as_td2 = reading.format == MrzFormat::Td2
-        && reading.lines.first().is_some_and(|l| l.starts_with('P'));
+    let code = reading.lines.first().and_then(|l| l.chars().next());
+    let passport_as_td2 = reading.format == MrzFormat::Td2 && code == Some('P');
+    // Visas (MRV-A/B, no composite check digit) carry code V; a passport or card read short
+    // fits the visa layout's fewer check digits far too easily.
+    let not_a_visa = reading.format.is_visa() && code != Some('V');
     !passport_as_td2
+        && !not_a_visa
+        && names_plausible(reading)
         && letter_spans(reading.format)
             .into_iter()
             .all(|(line, start, end)| {
@@ -41,6 +46,48 @@ fn name_field(format: MrzFormat) -> (usize, usize) {
         MrzFormat::Td1 => (2, 0),
         _ => (0, 5),
     }
+}
+
+/// The name field holds at least one '<' (between the names, or padding: a name filling all
+/// 30-39 places with no separator is not printed in practice) and no "KKK" (fillers misread).
+fn names_plausible(reading: &MrzReading) -> bool {
+    let (line, start) = name_field(reading.format);
+    reading.lines.get(line).is_none_or(|l| {
+        let name: String = l.chars().skip(start).collect();
+        name.contains('<') && !name.contains("KKK")
+    })
+}
+
+/// (line, start, end) of the document number field.
+fn number_field(format: MrzFormat) -> (usize, usize, usize) {
+    match format {
+        MrzFormat::Td1 => (0, 5, 14),
+        _ => (1, 0, 9),
+    }
+}
+
+/// A document number is padded with fillers at its end only, so a '<' between its characters is
+/// a misread '0' (both count 0 for the check digit, so only '0' keeps what the check digits
+/// say). Only for a reading whose check digits hold: a failing one is reported as printed.
+fn fix_number_fillers(format: MrzFormat, lines: &mut [Vec<char>]) -> bool {
+    let (line, start, end) = number_field(format);
+    let Some(chars) = lines.get_mut(line) else {
+        return false;
+    };
+    let end = end.min(chars.len());
+    let printed = |p: &usize| chars[*p] != '<';
+    let (Some(first), Some(last)) = ((start..end).find(printed), (start..end).rev().find(printed))
+    else {
+        return false;
+    };
+    let mut changed = false;
+    for c in &mut chars[first..last] {
+        if *c == '<' {
+            *c = '0';
+            changed = true;
+        }
+    }
+    changed
 }
 
 /// Names end where a run of 3+ fillers starts: everything after it is padding, so a character
@@ -81,10 +128,14 @@ fn fix_name_padding(
 
 /// `reading` with digits in letters-only fields replaced by a look-alike letter the recogniser
 /// also proposed (`candidates` are the per-position alternatives `reading` was resolved from),
-/// and misread fillers in the padding after the names put back.
+/// misread fillers in the padding after the names put back, and fillers inside the document
+/// number read as the '0' they must be.
 pub fn fix_letter_fields(reading: MrzReading, candidates: &[CandidateLine]) -> MrzReading {
     let mut lines: Vec<Vec<char>> = reading.lines.iter().map(|l| l.chars().collect()).collect();
     let mut changed = fix_name_padding(reading.format, &mut lines, candidates);
+    if reading.check_digits_valid {
+        changed |= fix_number_fillers(reading.format, &mut lines);
+    }
     for (line, start, end) in letter_spans(reading.format) {
         for pos in start..end {
             let Some(c) = lines.get(line).and_then(|l| l.get(pos)).copied() else {
@@ -111,8 +162,8 @@ pub fn fix_letter_fields(reading: MrzReading, candidates: &[CandidateLine]) -> M
     let text: Vec<String> = lines.iter().map(|l| l.iter().collect()).collect();
     let refs: Vec<&str> = text.iter().map(String::as_str).collect();
     match parse(&refs) {
-        // Only spans outside every check digit changed, so validity cannot differ; keep the
-        // original if it somehow does.
+        // Only spans outside every check digit changed, or '<' to '0' (same value), so
+        // validity cannot differ; keep the original if it somehow does.
         Ok(fixed) if fixed.check_digits_valid == reading.check_digits_valid => fixed,
         _ => reading,
     }
@@ -174,6 +225,36 @@ mod tests {
         let refs = [read.as_str(), TD3[1]];
         let kept = fix_letter_fields(parse(&refs).expect("parses"), &candidates(&refs, &[]));
         assert_eq!(kept.lines[0], read);
+    }
+
+    #[test]
+    fn fillers_inside_the_document_number_are_zeros() {
+        // '<' and '0' both count 0, so the check digits hold either way.
+        let read = TD3[1].replacen("L898902C3", "L8989<2C3", 1);
+        let refs = [TD3[0], read.as_str()];
+        let fixed = fix_letter_fields(parse(&refs).expect("parses"), &candidates(&refs, &[]));
+        assert_eq!(fixed.lines[1], TD3[1]);
+        // Trailing padding stays.
+        let short = TD3[1].replacen("L898902C3", "L898902<<", 1);
+        let refs = [TD3[0], short.as_str()];
+        let kept = fix_letter_fields(parse(&refs).expect("parses"), &candidates(&refs, &[]));
+        assert_eq!(kept.lines[1], short);
+    }
+
+    #[test]
+    fn implausible_layouts_and_names() {
+        // A passport read 36 wide fits the visa B layout's check digits.
+        let visa = parse(&[
+            "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<",
+            "L898902C36UTO7408122F1204159ZE184226",
+        ])
+        .expect("parses");
+        assert_eq!(visa.format, MrzFormat::MrvB);
+        assert!(visa.check_digits_valid);
+        assert!(!letters_plausible(&visa));
+        let kkk = TD3[0].replace("<<<<<<<<<<<<<<<<<<<", "KKKKKKKKKKKKKKKKKKK");
+        let read = parse(&[kkk.as_str(), TD3[1]]).expect("parses");
+        assert!(!letters_plausible(&read));
     }
 
     #[test]

@@ -230,7 +230,15 @@ impl MrzReader {
         let bands_seen = search.bands_seen;
         search
             .best
-            .map(|a| a.located())
+            .map(|a| {
+                let mut found = a.located();
+                // Check digits that hold on implausible text (a digit in a name, a passport in
+                // a visa layout) prove nothing: such a reading is not reported as valid.
+                if !letters_plausible(&found.reading) {
+                    found.reading.check_digits_valid = false;
+                }
+                found
+            })
             .ok_or_else(|| DocError::NoMrz {
                 reason: if bands_seen == 0 {
                     "no group of 2-3 long parallel text lines in any orientation".into()
@@ -466,7 +474,18 @@ impl MrzReader {
             lines.reverse();
         }
         let candidates = match assemble(&lines) {
-            Some(placed) => placed,
+            // A line read at its full length keeps its own order: cells from positions can
+            // split a name where its letters stand unevenly apart.
+            Some(mut placed) => {
+                if let Some(want) = expected_len(&lines) {
+                    for (cells, line) in placed.iter_mut().zip(&lines) {
+                        if cells.len() == want && line.text.chars().count() == want {
+                            *cells = align(line, want);
+                        }
+                    }
+                }
+                placed
+            }
             // Positions explain nothing (too few letters, uneven spacing): count characters,
             // but only lines read at their full length — guessing which filler run lost or
             // gained characters can make a wrong reading pass its check digits.

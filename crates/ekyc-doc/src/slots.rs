@@ -38,6 +38,7 @@ impl Grid {
     }
 
     /// Width of one cell near the start, in position units.
+    #[cfg(test)]
     pub fn pitch(&self) -> f32 {
         self.scale / self.slope
     }
@@ -237,8 +238,9 @@ fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
         b.swap(col, pivot);
         for row in col + 1..n {
             let f = a[row][col] / a[col][col];
-            for k in col..n {
-                a[row][k] -= f * a[col][k];
+            let pivot_row = a[col].clone();
+            for (v, p) in a[row].iter_mut().zip(&pivot_row).skip(col) {
+                *v -= f * p;
             }
             b[row] -= f * b[col];
         }
