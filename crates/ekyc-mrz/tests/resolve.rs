@@ -96,13 +96,20 @@ fn no_valid_combination_keeps_the_top_choice() {
 
 #[test]
 fn undetectable_swap_keeps_the_top_choice() {
-    // 'G' and '6' weigh the same modulo 10, so the check digit cannot choose: keep what was read.
+    // 'G' and '6' weigh the same modulo 10, so the check digit cannot choose: keep what was read,
+    // and since the recogniser was nearly as sure of the other, do not call it valid.
     // Personal number "ZE184226B": its '6' read as 'G' first.
     let c = candidates(&TD3, &[(1, 35, &[('G', 0.5), ('6', 0.45)])]);
     let r = resolve_with(&c, &opts());
     let kept = "L898902C36UTO7408122F1204159ZE18422GB<<<<<10";
     assert_eq!(r.as_ref().map(|r| r.lines[1].as_str()), Some(kept));
-    assert_eq!(r.map(|r| r.check_digits_valid), Some(true));
+    assert_eq!(r.map(|r| r.check_digits_valid), Some(false));
+    // Read with confidence, it stands.
+    let c = candidates(&TD3, &[(1, 35, &[('G', 0.9), ('6', 0.08)])]);
+    assert_eq!(
+        resolve_with(&c, &opts()).map(|r| r.check_digits_valid),
+        Some(true)
+    );
 }
 
 #[test]
@@ -140,4 +147,33 @@ fn not_an_mrz_shape() {
     assert_eq!(lines_of(&candidates(&[TD3[0]], &[])), None);
     assert_eq!(lines_of(&candidates(&[TD3[0], &TD3[1][..40]], &[])), None);
     assert_eq!(lines_of(&[]), None);
+}
+
+#[test]
+fn a_near_tie_between_valid_readings_is_not_reported_valid() {
+    // Document number "L8O8902C3": its 'O' and '0' sit at places of equal weight, so reading
+    // both the other way round ("L808O02C3") keeps every check digit.
+    let lines = [TD3[0], "L8O8902C31UTO7408122F1204159ZE184226B<<<<<10"];
+    let unsure = candidates(
+        &lines,
+        &[
+            (1, 2, &[('O', 0.5), ('0', 0.45)]),
+            (1, 5, &[('0', 0.5), ('O', 0.45)]),
+        ],
+    );
+    let r = resolve_with(&unsure, &opts()).expect("resolves");
+    assert_eq!(r.lines[1], lines[1]);
+    assert!(r.checks.iter().all(|c| c.ok));
+    assert!(!r.check_digits_valid, "a coin toss is not valid");
+    // The recogniser sure of each: valid.
+    let sure = candidates(
+        &lines,
+        &[
+            (1, 2, &[('O', 0.9), ('0', 0.08)]),
+            (1, 5, &[('0', 0.9), ('O', 0.08)]),
+        ],
+    );
+    let r = resolve_with(&sure, &opts()).expect("resolves");
+    assert_eq!(r.lines[1], lines[1]);
+    assert!(r.check_digits_valid);
 }

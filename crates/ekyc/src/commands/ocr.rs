@@ -108,6 +108,9 @@ fn mrz(args: &MrzArgs) -> anyhow::Result<()> {
         println!("  {line}");
     }
     println!("check digits valid: {}", reading.check_digits_valid);
+    if !reading.check_digits_valid && reading.checks.iter().all(|c| c.ok) {
+        println!("  every check digit holds, but the text is implausible or another look-alike reading fits as well");
+    }
     for check in reading.checks.iter().filter(|c| !c.ok) {
         println!(
             "  check digit {}: printed {:?}, computed {}",
