@@ -35,6 +35,9 @@ const REFINE_DETECT_SIDE: u32 = 480;
 /// Largest detector input for the band view.
 const REFINE_MAX_DETECT_SIDE: u32 = 1280;
 
+/// Bands per image looked at again with their sides widened.
+const MAX_WIDENED: usize = 2;
+
 /// A recognised line shorter than this cannot be an MRZ line (the shortest has 30).
 const MIN_LINE_CHARS: usize = 20;
 /// Nor one longer than this (the longest has 44; a line of running text reads longer).
@@ -118,6 +121,8 @@ struct Search {
     bands_read: usize,
     /// Where the bands read so far lie in the input image.
     regions_read: Vec<RotatedRect>,
+    /// Bands looked at again widened.
+    widened: usize,
 }
 
 /// Two band regions covering the same text: centres closer than the band is tall, widths within
@@ -282,9 +287,13 @@ impl MrzReader {
             // The band as found first; then, only if that fails, a wider look (its sides may
             // have been cut off: costs time, and reads more clutter, so not by default).
             for widen in [false, true] {
-                if widen && !(self.opts.refine && self.short_band(band)) {
+                // The wider look costs a detection and a read: the first two short bands
+                // only, so a page of text without MRZ is still given up on quickly.
+                let may_widen = self.opts.refine && search.widened < MAX_WIDENED;
+                if widen && !(may_widen && self.short_band(band)) {
                     break;
                 }
+                search.widened += usize::from(widen);
                 let look = BandLook {
                     turned: &turned,
                     band,
