@@ -46,6 +46,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             eprintln!("frame {} border {b:?}", f.index);
         }
     }
+    // FRAMES_DIR=dir also writes the decoded frames (PNG, by index) for offline study.
+    if let Ok(dir) = std::env::var("FRAMES_DIR") {
+        for (i, img) in video.frames.iter().enumerate() {
+            img.save(format!("{dir}/{i:04}.png"))?;
+        }
+    }
     print!("{}", table.to_csv());
     Ok(())
 }

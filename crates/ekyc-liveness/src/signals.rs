@@ -101,8 +101,14 @@ impl SignalTable {
     /// The table as CSV (one row per frame; empty cells where no face was seen).
     pub fn to_csv(&self) -> String {
         let mut out = String::from(
-            "t,faces,second_face_ratio,detected,frame_luma,x1,y1,x2,y2,score,presence,ear,ear_l,ear_r,mar,yaw,pitch,roll,face_luma,face_blown,sharpness,lower_flat,lower_nonskin\n",
+            "t,faces,second_face_ratio,detected,frame_luma,x1,y1,x2,y2,score,presence,ear,ear_l,ear_r,mar,yaw,pitch,roll,face_luma,face_blown,sharpness,lower_flat,lower_nonskin",
         );
+        // The key points last, as mesh-index-named columns, for plotting motion.
+        for i in KEY_POINTS {
+            let _ = write!(out, ",p{i}_x,p{i}_y");
+        }
+        out.push('\n');
+        let no_points = ",".repeat(KEY_POINTS.len() * 2);
         for f in &self.frames {
             let _ = write!(
                 out,
@@ -110,11 +116,15 @@ impl SignalTable {
                 f.t, f.faces, f.second_face_ratio, f.detected as u8, f.frame_luma
             );
             match &f.face {
-                None => out.push_str(",,,,,,,,,,,,,,,,,,\n"),
+                None => {
+                    out.push_str(",,,,,,,,,,,,,,,,,,");
+                    out.push_str(&no_points);
+                    out.push('\n');
+                }
                 Some(s) => {
                     let b = s.face.bbox;
                     let opt = |v: Option<f32>| v.map(|v| format!("{v:.1}")).unwrap_or_default();
-                    let _ = writeln!(
+                    let _ = write!(
                         out,
                         ",{:.0},{:.0},{:.0},{:.0},{:.3},{:.3},{:.3},{:.3},{:.3},{:.3},{},{},{},{:.1},{:.3},{:.1},{:.3},{:.1}",
                         b.x1,
@@ -136,9 +146,86 @@ impl SignalTable {
                         s.lower_flat,
                         s.lower_nonskin,
                     );
+                    for k in 0..KEY_POINTS.len() {
+                        match s.key_points.get(k) {
+                            Some(p) => {
+                                let _ = write!(out, ",{:.1},{:.1}", p[0], p[1]);
+                            }
+                            None => out.push_str(",,"),
+                        }
+                    }
+                    out.push('\n');
                 }
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ekyc_face::{BBox, Face};
+
+    fn frame(index: usize, face: Option<FaceSignals>) -> FrameSignals {
+        FrameSignals {
+            index,
+            t: index as f32 / 10.0,
+            frame_luma: 100.0,
+            detected: true,
+            faces: usize::from(face.is_some()),
+            second_face_ratio: 0.0,
+            face,
+        }
+    }
+
+    #[test]
+    fn every_csv_row_has_the_header_s_columns_with_or_without_a_face() {
+        let bbox = BBox {
+            x1: 10.0,
+            y1: 10.0,
+            x2: 110.0,
+            y2: 130.0,
+        };
+        let face = FaceSignals {
+            face: Face {
+                bbox,
+                landmarks: [[0.0; 2]; 5],
+                score: 0.9,
+            },
+            mesh_box: bbox,
+            presence: 1.0,
+            ear: 0.3,
+            ear_image_left: 0.3,
+            ear_image_right: 0.3,
+            mar: 0.1,
+            yaw: Some(1.0),
+            pitch: None,
+            roll: Some(-2.0),
+            face_luma: 120.0,
+            face_blown: 0.0,
+            sharpness: 40.0,
+            lower_flat: 0.2,
+            lower_nonskin: 0.1,
+            key_points: (0..KEY_POINTS.len())
+                .map(|k| [k as f32, 2.0 * k as f32])
+                .collect(),
+        };
+        let table = SignalTable {
+            width: 640,
+            height: 480,
+            duration_s: 0.2,
+            frames: vec![frame(0, Some(face)), frame(1, None)],
+            timings: TrackTimings::default(),
+        };
+        let csv = table.to_csv();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines.len(), 3);
+        let columns = lines[0].split(',').count();
+        assert_eq!(columns, 23 + 2 * KEY_POINTS.len());
+        for line in &lines[1..] {
+            assert_eq!(line.split(',').count(), columns, "{line}");
+        }
+        assert!(lines[1].ends_with(",27.0,54.0"), "{}", lines[1]);
     }
 }
