@@ -13,7 +13,8 @@
 use ekyc_types::CardAlarm;
 
 use crate::detection::Detection;
-use crate::occluder::{blobs, Blob, Kind, Small};
+use crate::occluder::{blobs, Blob, Kind, Shape, Small};
+use crate::outline::{self, Outline};
 use crate::view::View;
 
 /// A finger's part off the card, against its part on it: at least (it comes from outside)...
@@ -66,7 +67,15 @@ const OBJECT_MIN_SOLID: f32 = 0.5;
 
 pub fn detect(v: &View) -> Detection {
     let small = Small::new(v);
-    let fingers = blobs(v, &small, Kind::Skin);
+    // Without an MRZ the card's outline comes from its edges.
+    let found: Option<Outline> = outline::locate(v);
+    let shape = match (&found, v.deep_quad) {
+        (Some(o), _) => Shape::of_quad(o.quad, v.y.w, v.y.h),
+        _ => Shape::of_view(v),
+    };
+    // Fingers keep the view's own region: their acceptance (off/on ratio, share) was tuned on
+    // it, and a finger needs no outline (it enters from the photo's edge).
+    let fingers = blobs(v, &Shape::of_view(v), &small, Kind::Skin);
     let mut finger = 0.0f32;
     let mut finger_blobs = 0;
     let mut rejected = 0;
@@ -89,8 +98,8 @@ pub fn detect(v: &View) -> Detection {
     // means nothing.
     let mut object = 0.0f32;
     let mut object_blobs = 0;
-    if v.deep_quad.is_some() {
-        for b in blobs(v, &small, Kind::Foreign) {
+    if shape.has_quad() {
+        for b in blobs(v, &shape, &small, Kind::Foreign) {
             if is_object(&b) {
                 object_blobs += 1;
                 object += b.share;
@@ -117,6 +126,46 @@ pub fn detect(v: &View) -> Detection {
         .with("largest_skin_solid", largest.solid)
         .with("largest_skin_shading", largest.shading)
         .with("mrz_edge_gap", v.mrz_edge_gap.unwrap_or(-1.0))
+        .with("outline_found", found.is_some() as u8 as f32)
+        .with("outline_support", found.map_or(-1.0, |o| o.support))
+        .with("outline_gap", found.map_or(-1.0, |o| o.longest_gap))
+        .with("outline_cut", found.map_or(-1.0, |o| o.cut))
+        .with(
+            "outline_frame_side",
+            found.map_or(-1.0, |o| o.frame_side as u8 as f32),
+        )
+        .with(
+            "dbg_q0x",
+            found.map_or(-1.0, |o| o.quad[0].0 * v.factor as f32),
+        )
+        .with(
+            "dbg_q0y",
+            found.map_or(-1.0, |o| o.quad[0].1 * v.factor as f32),
+        )
+        .with(
+            "dbg_q1x",
+            found.map_or(-1.0, |o| o.quad[1].0 * v.factor as f32),
+        )
+        .with(
+            "dbg_q1y",
+            found.map_or(-1.0, |o| o.quad[1].1 * v.factor as f32),
+        )
+        .with(
+            "dbg_q2x",
+            found.map_or(-1.0, |o| o.quad[2].0 * v.factor as f32),
+        )
+        .with(
+            "dbg_q2y",
+            found.map_or(-1.0, |o| o.quad[2].1 * v.factor as f32),
+        )
+        .with(
+            "dbg_q3x",
+            found.map_or(-1.0, |o| o.quad[3].0 * v.factor as f32),
+        )
+        .with(
+            "dbg_q3y",
+            found.map_or(-1.0, |o| o.quad[3].1 * v.factor as f32),
+        )
 }
 
 /// A finger reaches in from outside the card and covers a part of it; a skin-toned table lies

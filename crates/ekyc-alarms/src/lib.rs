@@ -20,6 +20,7 @@ mod detection;
 mod fft;
 pub mod glare;
 mod occluder;
+mod outline;
 pub mod photocopy;
 mod plane;
 pub mod screen;

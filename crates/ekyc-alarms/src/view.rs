@@ -278,7 +278,7 @@ pub fn end_gap(m: &MrzHint, w: f32, h: f32) -> Option<f32> {
 }
 
 /// Point in a convex quadrilateral (either winding).
-fn in_quad(q: &[(f32, f32); 4], x: f32, y: f32) -> bool {
+pub(crate) fn in_quad(q: &[(f32, f32); 4], x: f32, y: f32) -> bool {
     let mut sign = 0.0f32;
     for i in 0..4 {
         let (a, b) = (q[i], q[(i + 1) % 4]);
