@@ -68,7 +68,11 @@ const OBJECT_MIN_SOLID: f32 = 0.5;
 pub fn detect(v: &View) -> Detection {
     let small = Small::new(v);
     // Without an MRZ the card's outline comes from its edges.
-    let found: Option<Outline> = outline::locate(v);
+    // An outline that leaves the MRZ out is a band of print, not the card.
+    let found: Option<Outline> = outline::locate(v).filter(|o| {
+        v.mrz_band
+            .is_none_or(|band| band.iter().all(|p| outline::contains_loosely(o, *p)))
+    });
     let shape = match (&found, v.deep_quad) {
         (Some(o), _) => Shape::of_quad(o.quad, v.y.w, v.y.h),
         _ => Shape::of_view(v),

@@ -475,7 +475,15 @@ fn is_convex(q: &Quad) -> bool {
     true
 }
 
-/// Whether working pixel (x, y) lies inside the outline.
-pub fn contains(o: &Outline, x: f32, y: f32) -> bool {
-    in_quad(&o.quad, x, y)
+/// Whether working-pixel point `p` lies inside the outline grown by 10 % of its half-size
+/// (an MRZ band box read from a tilted photo may poke a little past the card's corner).
+pub fn contains_loosely(o: &Outline, p: (f32, f32)) -> bool {
+    let c = (
+        o.quad.iter().map(|q| q.0).sum::<f32>() / 4.0,
+        o.quad.iter().map(|q| q.1).sum::<f32>() / 4.0,
+    );
+    let grown = o
+        .quad
+        .map(|q| (c.0 + 1.1 * (q.0 - c.0), c.1 + 1.1 * (q.1 - c.1)));
+    in_quad(&grown, p.0, p.1)
 }
