@@ -67,16 +67,22 @@ const OBJECT_MIN_SOLID: f32 = 0.5;
 
 pub fn detect(v: &View) -> Detection {
     let small = Small::new(v);
-    // Without an MRZ the card's outline comes from its edges.
-    // An outline that leaves the MRZ out is a band of print, not the card.
+    // The card's outline from its edges (the MRZ's page prediction is only approximate, and
+    // half the covered photos have no MRZ read); one that leaves the MRZ band out is a band
+    // of print, not the card.
     let found: Option<Outline> = outline::locate(v).filter(|o| {
         v.mrz_band
             .is_none_or(|band| band.iter().all(|p| outline::contains_loosely(o, *p)))
     });
-    let shape = match (&found, v.deep_quad) {
-        (Some(o), _) => Shape::of_quad(o.quad, v.y.w, v.y.h),
-        _ => Shape::of_view(v),
-    };
+    // Objects are judged against each card region there is (the predicted page and the seen
+    // outline); the larger share counts.
+    let shapes: Vec<Shape> = [
+        v.deep_quad.map(|_| Shape::of_view(v)),
+        found.map(|o| Shape::of_quad(o.quad, v.y.w, v.y.h)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     // Fingers keep the view's own region: their acceptance (off/on ratio, share) was tuned on
     // it, and a finger needs no outline (it enters from the photo's edge).
     let fingers = blobs(v, &Shape::of_view(v), &small, Kind::Skin);
@@ -98,16 +104,17 @@ pub fn detect(v: &View) -> Detection {
             rejected += 1;
         }
     }
-    // Objects only against a predicted card outline: without one, "across the card's edge"
-    // means nothing.
-    let mut object = 0.0f32;
-    let mut object_blobs = 0;
-    if shape.has_quad() {
-        for b in blobs(v, &shape, &small, Kind::Foreign) {
-            if is_object(&b) {
-                object_blobs += 1;
-                object += b.share;
-            }
+    // Objects only against a card outline: without one, "across the card's edge" means
+    // nothing.
+    let (mut object, mut object_blobs) = (0.0f32, 0);
+    for shape in &shapes {
+        let accepted: Vec<Blob> = blobs(v, shape, &small, Kind::Foreign)
+            .into_iter()
+            .filter(is_object)
+            .collect();
+        let share = accepted.iter().map(|b| b.share).sum::<f32>();
+        if share > object {
+            (object, object_blobs) = (share, accepted.len());
         }
     }
     let end_gap = v.mrz_end_gap;

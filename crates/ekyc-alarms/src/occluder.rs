@@ -96,10 +96,6 @@ impl Shape {
         }
     }
 
-    pub fn has_quad(&self) -> bool {
-        self.quad.is_some()
-    }
-
     fn on_card(&self, x: usize, y: usize) -> bool {
         match &self.quad {
             Some(q) => in_quad(q, x as f32 + 0.5, y as f32 + 0.5),
