@@ -7,8 +7,11 @@
 //!   card (a portrait's face is skin too, but it never reaches the photo's edge unless the
 //!   card is cut there);
 //! - an object (note, phone, pen...): a solid, smooth blob of a colour that is not paper (dark
-//!   or saturated) lying across the card's edge and reaching well inside it
-//!   ([`crate::occluder`]).
+//!   or saturated) lying across the card's edge and reaching well inside it, or lying flat
+//!   on it ([`crate::occluder`]); judged against the page predicted from the MRZ and against
+//!   the card's outline seen from its edges ([`crate::outline`]), which also works without an
+//!   MRZ (the larger share counts). A flat-printed band in a noise-free image can pass for a
+//!   flat object lying on the card; camera noise (σ ≳ 3) tells them apart.
 
 use ekyc_types::CardAlarm;
 
@@ -76,9 +79,11 @@ pub fn detect(v: &View) -> Detection {
     });
     // Objects are judged against each card region there is (the predicted page and the seen
     // outline); the larger share counts.
-    let shapes: Vec<Shape> = [
-        v.deep_quad.map(|_| Shape::of_view(v)),
-        found.map(|o| Shape::of_quad(o.quad, v.y.w, v.y.h)),
+    // Objects are judged against each card region there is (the page predicted from the MRZ,
+    // the outline seen from the edges); the larger share counts.
+    let shapes: Vec<(Shape, bool)> = [
+        v.deep_quad.map(|_| (Shape::of_view(v), true)),
+        found.map(|o| (Shape::of_quad(o.quad, v.y.w, v.y.h), true)),
     ]
     .into_iter()
     .flatten()
@@ -107,10 +112,10 @@ pub fn detect(v: &View) -> Detection {
     // Objects only against a card outline: without one, "across the card's edge" means
     // nothing.
     let (mut object, mut object_blobs) = (0.0f32, 0);
-    for shape in &shapes {
+    for (shape, lying) in &shapes {
         let accepted: Vec<Blob> = blobs(v, shape, &small, Kind::Foreign)
             .into_iter()
-            .filter(is_object)
+            .filter(|b| is_object(b, *lying))
             .collect();
         let share = accepted.iter().map(|b| b.share).sum::<f32>();
         if share > object {
@@ -145,38 +150,6 @@ pub fn detect(v: &View) -> Detection {
             "outline_frame_side",
             found.map_or(-1.0, |o| o.frame_side as u8 as f32),
         )
-        .with(
-            "dbg_q0x",
-            found.map_or(-1.0, |o| o.quad[0].0 * v.factor as f32),
-        )
-        .with(
-            "dbg_q0y",
-            found.map_or(-1.0, |o| o.quad[0].1 * v.factor as f32),
-        )
-        .with(
-            "dbg_q1x",
-            found.map_or(-1.0, |o| o.quad[1].0 * v.factor as f32),
-        )
-        .with(
-            "dbg_q1y",
-            found.map_or(-1.0, |o| o.quad[1].1 * v.factor as f32),
-        )
-        .with(
-            "dbg_q2x",
-            found.map_or(-1.0, |o| o.quad[2].0 * v.factor as f32),
-        )
-        .with(
-            "dbg_q2y",
-            found.map_or(-1.0, |o| o.quad[2].1 * v.factor as f32),
-        )
-        .with(
-            "dbg_q3x",
-            found.map_or(-1.0, |o| o.quad[3].0 * v.factor as f32),
-        )
-        .with(
-            "dbg_q3y",
-            found.map_or(-1.0, |o| o.quad[3].1 * v.factor as f32),
-        )
 }
 
 /// A finger reaches in from outside the card and covers a part of it; a skin-toned table lies
@@ -193,8 +166,9 @@ fn is_finger(b: &Blob) -> bool {
 /// An object lies across the card's edge (a part off it, a part well inside it) and is solid;
 /// card print never crosses the card's own edge, a table stays mostly off the card. Or it lies
 /// wholly on the card, large, solid and flat.
-fn is_object(b: &Blob) -> bool {
-    let lying = b.off <= LYING_MAX_OFF * b.on
+fn is_object(b: &Blob, allow_lying: bool) -> bool {
+    let lying = allow_lying
+        && b.off <= LYING_MAX_OFF * b.on
         && b.deep_share >= LYING_MIN_DEEP
         && b.solid >= LYING_MIN_SOLID
         && b.shading <= LYING_MAX_SHADING

@@ -82,7 +82,7 @@ pub fn locate(v: &View) -> Option<Outline> {
 }
 
 /// Sobel on each colour plane, the strongest channel's gradient per pixel; the strongest 10 %
-/// (and at least a clear step) are edges.
+/// (or every step of about 30 levels and more) are edges.
 fn edges(planes: &[Plane; 3]) -> Option<Edges> {
     let (w, h) = (planes[0].w, planes[0].h);
     if w < 16 || h < 16 {
@@ -107,7 +107,9 @@ fn edges(planes: &[Plane; 3]) -> Option<Edges> {
         }
     }
     let mut sorted = mag.clone();
-    let threshold = crate::plane::quantile(&mut sorted, 0.9).max(6.0);
+    // The strongest 10 %, but a clear step always counts: heavy print must not push a card's
+    // edge against a table of similar brightness under the bar.
+    let threshold = crate::plane::quantile(&mut sorted, 0.9).clamp(6.0, 14.0);
     let normal = mag
         .iter()
         .zip(&dir)
@@ -174,7 +176,7 @@ fn hough_lines(e: &Edges) -> Vec<Line> {
             }
         }
     }
-    peaks.sort_by(|p, q| q.0.cmp(&p.0));
+    peaks.sort_by_key(|p| std::cmp::Reverse(p.0));
     let mut lines: Vec<Line> = peaks
         .iter()
         .take(MAX_LINES)
@@ -487,3 +489,7 @@ pub fn contains_loosely(o: &Outline, p: (f32, f32)) -> bool {
         .map(|q| (c.0 + 1.1 * (q.0 - c.0), c.1 + 1.1 * (q.1 - c.1)));
     in_quad(&grown, p.0, p.1)
 }
+
+#[cfg(test)]
+#[path = "outline_tests.rs"]
+mod tests;
