@@ -7,13 +7,17 @@
 //!   card (a portrait's face is skin too, but it never reaches the photo's edge unless the
 //!   card is cut there);
 //! - an object (note, phone, pen...): a solid, smooth blob of a colour that is not paper (dark
-//!   or saturated) lying across the card's edge and reaching well inside it
-//!   ([`crate::occluder`]).
+//!   or saturated) lying across the card's edge and reaching well inside it, or lying flat
+//!   on it ([`crate::occluder`]); judged against the page predicted from the MRZ and against
+//!   the card's outline seen from its edges ([`crate::outline`]), which also works without an
+//!   MRZ (the larger share counts). A flat-printed band in a noise-free image can pass for a
+//!   flat object lying on the card; camera noise (σ ≳ 3) tells them apart.
 
 use ekyc_types::CardAlarm;
 
 use crate::detection::Detection;
-use crate::occluder::{blobs, Blob, Kind, Small};
+use crate::occluder::{blobs, Blob, Kind, Shape, Small};
+use crate::outline::{self, Outline};
 use crate::view::View;
 
 /// A finger's part off the card, against its part on it: at least (it comes from outside)...
@@ -66,7 +70,27 @@ const OBJECT_MIN_SOLID: f32 = 0.5;
 
 pub fn detect(v: &View) -> Detection {
     let small = Small::new(v);
-    let fingers = blobs(v, &small, Kind::Skin);
+    // The card's outline from its edges (the MRZ's page prediction is only approximate, and
+    // half the covered photos have no MRZ read); one that leaves the MRZ band out is a band
+    // of print, not the card.
+    let found: Option<Outline> = outline::locate(v).filter(|o| {
+        v.mrz_band
+            .is_none_or(|band| band.iter().all(|p| outline::contains_loosely(o, *p)))
+    });
+    // Objects are judged against each card region there is (the predicted page and the seen
+    // outline); the larger share counts.
+    // Objects are judged against each card region there is (the page predicted from the MRZ,
+    // the outline seen from the edges); the larger share counts.
+    let shapes: Vec<(Shape, bool)> = [
+        v.deep_quad.map(|_| (Shape::of_view(v), true)),
+        found.map(|o| (Shape::of_quad(o.quad, v.y.w, v.y.h), true)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    // Fingers keep the view's own region: their acceptance (off/on ratio, share) was tuned on
+    // it, and a finger needs no outline (it enters from the photo's edge).
+    let fingers = blobs(v, &Shape::of_view(v), &small, Kind::Skin);
     let mut finger = 0.0f32;
     let mut finger_blobs = 0;
     let mut rejected = 0;
@@ -85,16 +109,17 @@ pub fn detect(v: &View) -> Detection {
             rejected += 1;
         }
     }
-    // Objects only against a predicted card outline: without one, "across the card's edge"
-    // means nothing.
-    let mut object = 0.0f32;
-    let mut object_blobs = 0;
-    if v.deep_quad.is_some() {
-        for b in blobs(v, &small, Kind::Foreign) {
-            if is_object(&b) {
-                object_blobs += 1;
-                object += b.share;
-            }
+    // Objects only against a card outline: without one, "across the card's edge" means
+    // nothing.
+    let (mut object, mut object_blobs) = (0.0f32, 0);
+    for (shape, lying) in &shapes {
+        let accepted: Vec<Blob> = blobs(v, shape, &small, Kind::Foreign)
+            .into_iter()
+            .filter(|b| is_object(b, *lying))
+            .collect();
+        let share = accepted.iter().map(|b| b.share).sum::<f32>();
+        if share > object {
+            (object, object_blobs) = (share, accepted.len());
         }
     }
     let end_gap = v.mrz_end_gap;
@@ -117,6 +142,14 @@ pub fn detect(v: &View) -> Detection {
         .with("largest_skin_solid", largest.solid)
         .with("largest_skin_shading", largest.shading)
         .with("mrz_edge_gap", v.mrz_edge_gap.unwrap_or(-1.0))
+        .with("outline_found", found.is_some() as u8 as f32)
+        .with("outline_support", found.map_or(-1.0, |o| o.support))
+        .with("outline_gap", found.map_or(-1.0, |o| o.longest_gap))
+        .with("outline_cut", found.map_or(-1.0, |o| o.cut))
+        .with(
+            "outline_frame_side",
+            found.map_or(-1.0, |o| o.frame_side as u8 as f32),
+        )
 }
 
 /// A finger reaches in from outside the card and covers a part of it; a skin-toned table lies
@@ -133,8 +166,9 @@ fn is_finger(b: &Blob) -> bool {
 /// An object lies across the card's edge (a part off it, a part well inside it) and is solid;
 /// card print never crosses the card's own edge, a table stays mostly off the card. Or it lies
 /// wholly on the card, large, solid and flat.
-fn is_object(b: &Blob) -> bool {
-    let lying = b.off <= LYING_MAX_OFF * b.on
+fn is_object(b: &Blob, allow_lying: bool) -> bool {
+    let lying = allow_lying
+        && b.off <= LYING_MAX_OFF * b.on
         && b.deep_share >= LYING_MIN_DEEP
         && b.solid >= LYING_MIN_SOLID
         && b.shading <= LYING_MAX_SHADING

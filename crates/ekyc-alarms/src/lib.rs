@@ -3,7 +3,7 @@
 //!
 //! | alarm | code | detector |
 //! |---|---|---|
-//! | covered | -9101 | [`covered`]: finger or non-paper object over the card's edge; card or MRZ out of frame |
+//! | covered | -9101 | [`covered`]: finger or non-paper object over the card's edge (card outline from the MRZ and from edge lines); card or MRZ out of frame |
 //! | photocopy | -9102 | [`photocopy`]: chromaticity spread and coloured-ink share (cast-invariant colourfulness) |
 //! | screen recapture | -9103 | [`screen`]: isolated spectral peaks of the sub-pixel grid / moiré |
 //! | tampered | -9104 | [`tampered`]: a compact region much smoother than the noise around it (levels keep it quiet) |
@@ -20,6 +20,7 @@ mod detection;
 mod fft;
 pub mod glare;
 mod occluder;
+mod outline;
 pub mod photocopy;
 mod plane;
 pub mod screen;

@@ -1,8 +1,8 @@
 //! Smooth blobs that may lie over the card: skin (fingers) or a colour that is not the card's
 //! paper (notes, phones, pens), measured against the card region for [`crate::covered`].
 
-use crate::plane::{components, quantile, Plane};
-use crate::view::View;
+use crate::plane::{components, quantile, Plane, Rect};
+use crate::view::{in_quad, Quad, View, DEEP_SHRINK};
 
 /// A pixel whose local variation (mean |Δ| to the right and below) stays under this is smooth.
 const SMOOTH: f32 = 6.0;
@@ -44,6 +44,92 @@ pub struct Blob {
     pub sides: u8,
 }
 
+/// Where the card is, in working pixels: the view's own region (from the MRZ), or an outline
+/// found from the card's edges.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Shape {
+    /// Bounding box.
+    pub card: Rect,
+    /// The card's quadrilateral; without one the central 60 % (per side) counts as card.
+    quad: Option<Quad>,
+    /// Shrunk and grown by [`DEEP_SHRINK`] of the half-size.
+    deep: Option<Quad>,
+    outer: Option<Quad>,
+    w: usize,
+    h: usize,
+}
+
+impl Shape {
+    pub fn of_view(v: &View) -> Shape {
+        Shape {
+            card: v.card,
+            quad: v
+                .deep_quad
+                .map(|q| scale_about_centre(&q, 1.0 / (1.0 - DEEP_SHRINK))),
+            deep: v.deep_quad,
+            outer: v.outer_quad,
+            w: v.y.w,
+            h: v.y.h,
+        }
+    }
+
+    /// A card quadrilateral `q` in working pixels of a `w` × `h` view.
+    pub fn of_quad(q: Quad, w: usize, h: usize) -> Shape {
+        let clamp = |v: f32, hi: usize| (v.max(0.0) as usize).min(hi);
+        let xs = q.map(|p| p.0);
+        let ys = q.map(|p| p.1);
+        let lo = |a: [f32; 4]| a.iter().copied().fold(f32::MAX, f32::min);
+        let hi = |a: [f32; 4]| a.iter().copied().fold(f32::MIN, f32::max);
+        let card = Rect {
+            x0: clamp(lo(xs), w.saturating_sub(1)),
+            y0: clamp(lo(ys), h.saturating_sub(1)),
+            x1: clamp(hi(xs), w).max(clamp(lo(xs), w.saturating_sub(1)) + 1),
+            y1: clamp(hi(ys), h).max(clamp(lo(ys), h.saturating_sub(1)) + 1),
+        };
+        Shape {
+            card,
+            quad: Some(q),
+            deep: Some(scale_about_centre(&q, 1.0 - OUTLINE_MARGIN)),
+            outer: Some(scale_about_centre(&q, 1.0 + OUTLINE_MARGIN)),
+            w,
+            h,
+        }
+    }
+
+    fn on_card(&self, x: usize, y: usize) -> bool {
+        match &self.quad {
+            Some(q) => in_quad(q, x as f32 + 0.5, y as f32 + 0.5),
+            None => {
+                let (fx, fy) = (x as f32 / self.w as f32, y as f32 / self.h as f32);
+                (0.2..0.8).contains(&fx) && (0.2..0.8).contains(&fy)
+            }
+        }
+    }
+
+    fn deep_on_card(&self, x: usize, y: usize) -> bool {
+        self.deep
+            .is_some_and(|q| in_quad(&q, x as f32 + 0.5, y as f32 + 0.5))
+    }
+
+    fn far_off_card(&self, x: usize, y: usize) -> bool {
+        self.outer
+            .is_some_and(|q| !in_quad(&q, x as f32 + 0.5, y as f32 + 0.5))
+    }
+}
+
+/// The margins of "well inside" and "well off" an outline seen from the card's edges (a
+/// tighter fit than [`DEEP_SHRINK`] around the card predicted from the MRZ).
+const OUTLINE_MARGIN: f32 = 0.06;
+
+/// `q` scaled by `k` about its centre.
+fn scale_about_centre(q: &Quad, k: f32) -> Quad {
+    let c = (
+        q.iter().map(|p| p.0).sum::<f32>() / 4.0,
+        q.iter().map(|p| p.1).sum::<f32>() / 4.0,
+    );
+    q.map(|p| (c.0 + k * (p.0 - c.0), c.1 + k * (p.1 - c.1)))
+}
+
 /// The view's colour planes [`FACTOR`] times smaller, made once for both kinds of blob.
 pub struct Small {
     r: Plane,
@@ -63,14 +149,14 @@ impl Small {
 }
 
 /// The smooth blobs of `kind` with at least a few pixels on the card.
-pub fn blobs(v: &View, small: &Small, kind: Kind) -> Vec<Blob> {
+pub fn blobs(v: &View, shape: &Shape, small: &Small, kind: Kind) -> Vec<Blob> {
     let f = FACTOR;
     let (r, g, b) = (&small.r, &small.g, &small.b);
-    let card = v.card.scaled_down(f, r.w, r.h);
+    let card = shape.card.scaled_down(f, r.w, r.h);
     let (w, h) = (r.w, r.h);
     let paper = match kind {
         Kind::Skin => (220.0, 128.0, 128.0),
-        Kind::Foreign => paper_colour(v, (r, g, b)),
+        Kind::Foreign => paper_colour(v, shape, (r, g, b)),
     };
     let mut mask = vec![false; w * h];
     for y in 0..h.saturating_sub(1) {
@@ -101,7 +187,7 @@ pub fn blobs(v: &View, small: &Small, kind: Kind) -> Vec<Blob> {
                 let (x, y) = (i % w, i / w);
                 card.x0 <= x && x < card.x1 && card.y0 <= y && y < card.y1 && {
                     let (fx, fy) = at_full(i);
-                    v.on_card(fx, fy)
+                    shape.on_card(fx, fy)
                 }
             })
             .count() as f32;
@@ -112,14 +198,14 @@ pub fn blobs(v: &View, small: &Small, kind: Kind) -> Vec<Blob> {
             .iter()
             .filter(|&&i| {
                 let (fx, fy) = at_full(i);
-                v.deep_on_card(fx, fy)
+                shape.deep_on_card(fx, fy)
             })
             .count() as f32;
         let far = comp
             .iter()
             .filter(|&&i| {
                 let (fx, fy) = at_full(i);
-                v.far_off_card(fx, fy)
+                shape.far_off_card(fx, fy)
             })
             .count() as f32;
         let mut side = [false; 4];
@@ -168,12 +254,12 @@ pub fn blobs(v: &View, small: &Small, kind: Kind) -> Vec<Blob> {
 
 /// The card's paper as (luma, Cb, Cr): medians over the smooth pixels well inside the card
 /// (neutral white without a card outline).
-fn paper_colour(v: &View, (r, g, b): (&Plane, &Plane, &Plane)) -> (f32, f32, f32) {
+fn paper_colour(v: &View, shape: &Shape, (r, g, b): (&Plane, &Plane, &Plane)) -> (f32, f32, f32) {
     let (mut ys, mut cbs, mut crs) = (Vec::new(), Vec::new(), Vec::new());
     for y in (0..r.h.saturating_sub(1)).step_by(2) {
         for x in (0..r.w.saturating_sub(1)).step_by(2) {
             let (fx, fy) = ((x * FACTOR).min(v.y.w - 1), (y * FACTOR).min(v.y.h - 1));
-            if !v.deep_on_card(fx, fy) || !smooth((r, g, b), x, y) {
+            if !shape.deep_on_card(fx, fy) || !smooth((r, g, b), x, y) {
                 continue;
             }
             let (py, cb, cr) = ycbcr(r.at(x, y), g.at(x, y), b.at(x, y));

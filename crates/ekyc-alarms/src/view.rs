@@ -132,6 +132,8 @@ pub struct View<'a> {
     /// The predicted card grown by [`DEEP_SHRINK`]: what lies outside is off the card even when
     /// the prediction is a little off.
     pub outer_quad: Option<Quad>,
+    /// The MRZ band's corners in working pixels (`None` without an MRZ hint).
+    pub mrz_band: Option<Quad>,
 }
 
 /// How much of the predicted card's half-size [`View::deep_quad`] drops on each side.
@@ -187,8 +189,13 @@ impl<'a> View<'a> {
         };
         let mrz_edge_gap = hints.mrz.and_then(|m| edge_gap(&m, fw as f32, fh as f32));
         let mrz_end_gap = hints.mrz.and_then(|m| end_gap(&m, fw as f32, fh as f32));
+        let mrz_band = hints.mrz.map(|m| {
+            let f = factor as f32;
+            m.corners.map(|p| (p.0 / f, p.1 / f))
+        });
         View {
             full,
+            mrz_band,
             mrz_edge_gap,
             mrz_end_gap,
             r,
@@ -278,7 +285,7 @@ pub fn end_gap(m: &MrzHint, w: f32, h: f32) -> Option<f32> {
 }
 
 /// Point in a convex quadrilateral (either winding).
-fn in_quad(q: &[(f32, f32); 4], x: f32, y: f32) -> bool {
+pub(crate) fn in_quad(q: &[(f32, f32); 4], x: f32, y: f32) -> bool {
     let mut sign = 0.0f32;
     for i in 0..4 {
         let (a, b) = (q[i], q[(i + 1) % 4]);
