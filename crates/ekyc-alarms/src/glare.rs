@@ -17,11 +17,9 @@ const CLIPPED: f32 = 245.0;
 /// A cell whose dark level stays under this holds ink at full contrast.
 const INK_DARK: f32 = 70.0;
 /// Share of inked cells in a clipped blob below which it is fully washed out, and above
-/// which it counts as white paper with print on it. Generated reflections (tune and
-/// hold-out) leave at most 1.4 % inked cells; a digital specimen whose paper is pure white
-/// (d012) keeps 4.5 %.
-const INK_NONE: f32 = 0.015;
-const INK_FULL: f32 = 0.035;
+/// which it counts as white paper with print on it.
+const INK_NONE: f32 = 0.02;
+const INK_FULL: f32 = 0.08;
 /// A blob reaching the photo's edge with less than this share of its cells on the card is
 /// white background around a scanned card (a lamp's lobe is centred on what it lights).
 const MIN_ON_CARD_AT_EDGE: f32 = 0.4;
