@@ -65,6 +65,8 @@ const LYING_MIN_SOLID: f32 = 0.6;
 /// ... and flat (σ of luma at most this): a phone or a note, where printed areas of that
 /// colour carry halftone, guilloches or a photo's shading.
 const LYING_MAX_SHADING: f32 = 1.2;
+/// Edge support of an outline's sides above which the card counts as seen whole.
+const WHOLE_SUPPORT: f32 = 0.9;
 /// An object is solid: shares of its pixels with blob 2 px away on all sides.
 const OBJECT_MIN_SOLID: f32 = 0.5;
 
@@ -77,8 +79,6 @@ pub fn detect(v: &View) -> Detection {
         v.mrz_band
             .is_none_or(|band| band.iter().all(|p| outline::contains_loosely(o, *p)))
     });
-    // Objects are judged against each card region there is (the predicted page and the seen
-    // outline); the larger share counts.
     // Objects are judged against each card region there is (the page predicted from the MRZ,
     // the outline seen from the edges); the larger share counts.
     let shapes: Vec<(Shape, bool)> = [
@@ -128,9 +128,15 @@ pub fn detect(v: &View) -> Detection {
     });
     // The MRZ band's gap to the photo edge across the lines is evidence only: the reader's
     // band box runs past the edge on complete reads too.
+    // A card seen whole (four well-supported sides, none the photo's border) is not cut by
+    // the frame, whatever the page predicted from the MRZ band says: that prediction moves
+    // with a few pixels of the band's box.
+    let seen_whole =
+        found.is_some_and(|o| !o.frame_side && o.cut <= 0.0 && o.support >= WHOLE_SUPPORT);
+    let outside = if seen_whole { 0.0 } else { v.outside };
     let score = (OCCLUDER_WEIGHT * finger.max(object))
         .max(cut)
-        .max(FRAME_WEIGHT * v.outside);
+        .max(FRAME_WEIGHT * outside);
     Detection::new(CardAlarm::Covered, score)
         .with("finger_share", finger)
         .with("finger_blobs", finger_blobs as f32)
