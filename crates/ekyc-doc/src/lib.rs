@@ -39,4 +39,4 @@ pub use lines::{
     dominant_direction, in_text_frame, reading_order, turn, LineOptions, LineReader, TextLine,
 };
 pub use reader::{LocatedMrz, MrzReader, ReaderOptions, DETECTOR_MODEL, RECOGNIZER_MODEL};
-pub use recognize::{TextRecognizer, LINE_HEIGHT, MRZ_ALPHABET};
+pub use recognize::{TextRecognizer, LATIN_RECOGNIZER_MODEL, LINE_HEIGHT, MRZ_ALPHABET};

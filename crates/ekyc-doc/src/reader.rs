@@ -3,8 +3,6 @@
 //! own angle deskews each line; a band read upside down is retried turned by 180°, and when
 //! nothing valid turns up the whole image is tried turned by 90°, 270° and 180°.
 
-use std::sync::Arc;
-
 use ekyc_infer::Engine;
 use ekyc_mrz::{resolve, MrzReading};
 use image::imageops::{self, FilterType};
@@ -188,9 +186,7 @@ impl MrzReader {
     /// dictionary is read from the recogniser's ONNX file.
     pub fn from_engine(engine: &Engine) -> Result<MrzReader, DocError> {
         let detector = TextDetector::new(engine.model(DETECTOR_MODEL)?, DetectorOptions::default());
-        let session = engine.session(RECOGNIZER_MODEL)?;
-        let path = session.path().to_path_buf();
-        let recognizer = TextRecognizer::with_onnx_dictionary(session as Arc<_>, &path)?;
+        let recognizer = TextRecognizer::latin_from_engine(engine)?;
         Ok(MrzReader::new(
             detector,
             recognizer,

@@ -8,13 +8,12 @@
 //! MRZ carries (names, number, birth and expiry dates, country, sex). The date of issue is not
 //! in the MRZ and stays "" when it was not seen.
 
-use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::NaiveDate;
 use ekyc_doc::{
     crop_rotated, DetectorOptions, DocError, Point, RotatedRect, TextDetector, TextLine,
-    TextRecognizer, DETECTOR_MODEL, RECOGNIZER_MODEL,
+    TextRecognizer, DETECTOR_MODEL,
 };
 use ekyc_infer::Engine;
 use ekyc_types::wire::ocr::PassportRecognizeInfos;
@@ -150,9 +149,7 @@ impl VizReader {
             ..DetectorOptions::default()
         };
         let detector = TextDetector::new(engine.model(DETECTOR_MODEL)?, det_opts);
-        let session = engine.session(RECOGNIZER_MODEL)?;
-        let path = session.path().to_path_buf();
-        let recognizer = TextRecognizer::with_onnx_dictionary(session as Arc<_>, &path)?;
+        let recognizer = TextRecognizer::latin_from_engine(engine)?;
         Ok(VizReader::new(detector, recognizer))
     }
 

@@ -37,6 +37,10 @@ const SCRIPTS: &[(&str, &str)] = &[
         "convert_silero_vad.py",
         include_str!("../../../tools/models/convert_silero_vad.py"),
     ),
+    (
+        "convert_ppocr_latin.py",
+        include_str!("../../../tools/models/convert_ppocr_latin.py"),
+    ),
 ];
 
 /// Text of an embedded converter script.
@@ -138,7 +142,8 @@ mod tests {
                 "convert_face_recognition.py",
                 "convert_face_mesh.py",
                 "convert_whisper.py",
-                "convert_silero_vad.py"
+                "convert_silero_vad.py",
+                "convert_ppocr_latin.py"
             ]
         );
         let text = script_text("convert_face_recognition.py").expect("embedded");

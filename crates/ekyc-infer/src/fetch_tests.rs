@@ -41,6 +41,7 @@ fn entry(source: Source, sha256: &str) -> Entry {
         licence: "MIT".into(),
         purpose: String::new(),
         free_axes: Vec::new(),
+        intra_threads: None,
         inputs: Vec::new(),
         script: String::new(),
         kind: EntryKind::Model,

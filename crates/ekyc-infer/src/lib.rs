@@ -25,6 +25,7 @@ mod session;
 mod status;
 #[cfg(test)]
 mod test_support;
+mod threads;
 
 pub use cache::{default_home, CacheEnv};
 pub use convert::{script_names, script_text};
@@ -40,6 +41,7 @@ pub use model::{take_output, Model, NamedTensor};
 pub use runtime::{Runtime, ORT_LIB_ENV};
 pub use session::{ModelFile, ModelSession, SessionOptions, TensorInfo};
 pub use status::{human_size, report, verify, EntryReport, EntryStatus};
+pub use threads::{ThreadOverrides, INTRA_THREADS_ENV, MAX_INTRA_THREADS};
 
 /// Re-exported so callers build tensors with the same ndarray version.
 pub use ndarray;

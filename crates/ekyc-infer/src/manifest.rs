@@ -66,6 +66,10 @@ pub struct Entry {
     /// with placeholder fixed sizes (see `onnx_dims`). Empty = load the file as is.
     #[serde(default)]
     pub free_axes: Vec<usize>,
+    /// Threads inside one operator for this model, when it gains from more than the caller's
+    /// default (see [`crate::SessionOptions`]; `EKYC_INTRA_THREADS` overrides it).
+    #[serde(default)]
+    pub intra_threads: Option<usize>,
     /// `convert` only: asset names whose files are passed to the script, in this order.
     #[serde(default)]
     pub inputs: Vec<String>,
@@ -220,6 +224,11 @@ fn validate_entry(entry: &Entry) -> Result<(), InferError> {
     }
     if entry.licence.trim().is_empty() {
         return Err(bad(&entry.name, "licence is empty"));
+    }
+    if let Some(n) = entry.intra_threads {
+        if !(1..=crate::threads::MAX_INTRA_THREADS).contains(&n) {
+            return Err(bad(&entry.name, "intra_threads must be 1..=64"));
+        }
     }
     validate_origin(entry)?;
     let file = Path::new(&entry.file);

@@ -122,6 +122,7 @@ mod tests {
             licence: "MIT".into(),
             purpose: String::new(),
             free_axes: Vec::new(),
+            intra_threads: None,
             inputs: Vec::new(),
             script: String::new(),
             kind: EntryKind::Model,

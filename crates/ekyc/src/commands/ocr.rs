@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::{Args, Subcommand};
 
-use ekyc_doc::{MrzReader, DETECTOR_MODEL, RECOGNIZER_MODEL};
+use ekyc_doc::{MrzReader, DETECTOR_MODEL, LATIN_RECOGNIZER_MODEL, RECOGNIZER_MODEL};
 use ekyc_infer::{default_home, Engine, Manifest, SessionOptions};
 use ekyc_media::{decode_image, ImageLimits};
 use ekyc_mrz::MrzReading;
@@ -47,14 +47,14 @@ impl ModelArgs {
         Ok(MrzReader::from_engine(&self.ocr_engine()?)?)
     }
 
-    /// Load the PP-OCR detector and recogniser.
+    /// Load the PP-OCR detector and recognisers (full and Latin-only).
     pub fn ocr_engine(&self) -> anyhow::Result<Engine> {
         let home = match &self.home {
             Some(h) => h.clone(),
             None => default_home()?,
         };
         let manifest = Manifest::embedded()?;
-        let names = [DETECTOR_MODEL, RECOGNIZER_MODEL];
+        let names = [DETECTOR_MODEL, RECOGNIZER_MODEL, LATIN_RECOGNIZER_MODEL];
         let engine = Engine::load(&manifest, &home, &names, &SessionOptions::default())
             .with_context(|| {
                 format!(
