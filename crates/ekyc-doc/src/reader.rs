@@ -39,6 +39,10 @@ const REFINE_MAX_DETECT_SIDE: u32 = 1280;
 /// Bands per image looked at again with their sides widened.
 const MAX_WIDENED: usize = 2;
 
+/// A band steeper than this (radians from the turned image's x axis) was found sideways: a
+/// turn that shows it lying may read it again.
+const STEEP_ANGLE: f32 = std::f32::consts::FRAC_PI_4;
+
 /// A recognised line shorter than this cannot be an MRZ line (the shortest has 30).
 const MIN_LINE_CHARS: usize = 20;
 /// Nor one longer than this (the longest has 44; a line of running text reads longer).
@@ -127,8 +131,8 @@ struct Search {
     best: Option<Attempt>,
     bands_seen: usize,
     bands_read: usize,
-    /// Where the bands read so far lie in the input image.
-    regions_read: Vec<RotatedRect>,
+    /// Where the bands read so far lie in the input image, and whether they were steep there.
+    regions_read: Vec<(RotatedRect, bool)>,
     /// Bands looked at again widened.
     widened: usize,
     /// Bands that may be read in all.
@@ -142,6 +146,13 @@ fn same_place(a: &RotatedRect, b: &RotatedRect) -> bool {
     let near = (dx * dx + dy * dy).sqrt() <= a.height.min(b.height);
     let wide = a.width.max(b.width);
     near && (a.width - b.width).abs() <= 0.25 * wide
+}
+
+/// A band at `region` (steep or not where it was found) was read before: at the same place,
+/// unless only steep looks at it were read and this one lies flat.
+pub(crate) fn read_before(read: &[(RotatedRect, bool)], region: &RotatedRect, steep: bool) -> bool {
+    read.iter()
+        .any(|(r, was_steep)| same_place(r, region) && (steep || !was_steep))
 }
 
 /// An MRZ reading and where its band lies in the image: corners in image pixels in reading
@@ -298,16 +309,23 @@ impl MrzReader {
             if search.bands_read >= search.budget {
                 break;
             }
+            // A band running more up than across was found on text the detector sees sideways
+            // (its boxes may clip the lines' ends): reading it does not stop a later turn that
+            // shows it lying from reading it again.
+            let steep = band
+                .lines
+                .first()
+                .is_some_and(|l| l.angle.abs() > STEEP_ANGLE);
             // The full-size looks at the turned page mostly find the same bands, and a band is
             // read in both directions whichever turn found it: read it once. (A band the coarse
             // look found is cut out less precisely, so the full-size look may read it again.)
             let coarse = side.is_some() && side == self.opts.coarse_side;
             if let Some(region) = band_region(band, 0.0).filter(|_| !coarse) {
                 let region = unturned(&region, quarter_turns, image);
-                if search.regions_read.iter().any(|r| same_place(r, &region)) {
+                if read_before(&search.regions_read, &region, steep) {
                     continue;
                 }
-                search.regions_read.push(region);
+                search.regions_read.push((region, steep));
             }
             search.bands_read += 1;
             // The band as found first; then, only if that fails, a wider look (its sides may
