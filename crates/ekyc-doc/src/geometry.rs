@@ -224,6 +224,39 @@ pub fn crop_rotated(img: &RgbImage, rect: &RotatedRect, scale: f32) -> Option<Rg
     Some(out)
 }
 
+/// `line` (nearly along x) grown along its own axis to cover at least `x0..x1`.
+pub fn cover_span(line: &RotatedRect, (x0, x1): (f32, f32)) -> RotatedRect {
+    let u = line.axis_u();
+    if u.x.abs() < 0.5 || x1 <= x0 {
+        return *line;
+    }
+    // Where the points (x0, centre y) and (x1, centre y) fall along the line's axis.
+    let along = |x: f32| (x - line.center.x) / u.x;
+    let (a, b) = (along(x0), along(x1));
+    let lo = (-line.width / 2.0).min(a.min(b));
+    let hi = (line.width / 2.0).max(a.max(b));
+    let shift = (lo + hi) / 2.0;
+    RotatedRect {
+        center: Point::new(line.center.x + u.x * shift, line.center.y + u.y * shift),
+        width: hi - lo,
+        ..*line
+    }
+}
+
+/// `rect` found in `image` turned by `quarter_turns`, in `image`'s pixels (only its centre,
+/// size and a line direction matter for comparing places).
+pub fn unturned(rect: &RotatedRect, quarter_turns: u8, image: &RgbImage) -> RotatedRect {
+    let (w, h) = (image.width() as f32, image.height() as f32);
+    let p = rect.center;
+    let center = match quarter_turns % 4 {
+        1 => Point::new(p.y, h - p.x),
+        2 => Point::new(w - p.x, h - p.y),
+        3 => Point::new(w - p.y, p.x),
+        _ => p,
+    };
+    RotatedRect { center, ..*rect }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -28,6 +28,7 @@ pub fn letters_plausible(reading: &MrzReading) -> bool {
     !passport_as_td2
         && !not_a_visa
         && names_plausible(reading)
+        && countries_plausible(reading)
         && letter_spans(reading.format)
             .into_iter()
             .all(|(line, start, end)| {
@@ -38,6 +39,21 @@ pub fn letters_plausible(reading: &MrzReading) -> bool {
                         .all(|c| !c.is_ascii_digit())
                 })
             })
+}
+
+/// Issuing state and nationality codes pad with '<' at their end only ("D<<"): a letter after a
+/// '<' ("O<O") is a misread code, whatever the check digits say (they do not cover it).
+fn countries_plausible(reading: &MrzReading) -> bool {
+    let nationality = match reading.format {
+        MrzFormat::Td1 => (1, 15),
+        _ => (1, 10),
+    };
+    [(0, 2), nationality].into_iter().all(|(line, start)| {
+        reading.lines.get(line).is_none_or(|l| {
+            let code: Vec<char> = l.chars().skip(start).take(3).collect();
+            !code.windows(2).any(|p| p[0] == '<' && p[1] != '<')
+        })
+    })
 }
 
 /// (line, start) of the name field, which runs to the end of its line.
@@ -255,6 +271,14 @@ mod tests {
         let kkk = TD3[0].replace("<<<<<<<<<<<<<<<<<<<", "KKKKKKKKKKKKKKKKKKK");
         let read = parse(&[kkk.as_str(), TD3[1]]).expect("parses");
         assert!(!letters_plausible(&read));
+        // A nationality read "U<O" (check digits do not cover it); "D<<" pads correctly.
+        let nationality = TD3[1].replace("UTO", "U<O");
+        let read = parse(&[TD3[0], nationality.as_str()]).expect("parses");
+        assert!(read.check_digits_valid);
+        assert!(!letters_plausible(&read));
+        let germany = TD3[1].replace("UTO", "D<<");
+        let read = parse(&[TD3[0], germany.as_str()]).expect("parses");
+        assert!(letters_plausible(&read));
     }
 
     #[test]

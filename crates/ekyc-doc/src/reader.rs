@@ -9,13 +9,14 @@ use image::imageops::{self, FilterType};
 use image::RgbImage;
 
 use crate::assemble::{align, expected_len};
-use crate::band::{band_region, find_bands, Band};
+use crate::band::{band_corners, band_region, find_bands, Band};
 use crate::ctc::RecognizedLine;
 use crate::detect::{DetectorOptions, TextDetector};
 use crate::ensemble::combine;
 use crate::error::DocError;
-use crate::geometry::{crop_rotated, Point, RotatedRect};
+use crate::geometry::{cover_span, crop_rotated, unturned, Point, RotatedRect};
 use crate::letters::{fix_letter_fields, letters_plausible};
+use crate::lines::turn;
 use crate::recognize::{TextRecognizer, LINE_HEIGHT};
 use crate::slots::assemble;
 
@@ -35,6 +36,10 @@ const REFINE_MAX_DETECT_SIDE: u32 = 1280;
 
 /// Bands per image looked at again with their sides widened.
 const MAX_WIDENED: usize = 2;
+
+/// A band steeper than this (radians from the turned image's x axis) was found sideways: a
+/// turn that shows it lying may read it again.
+const STEEP_ANGLE: f32 = std::f32::consts::FRAC_PI_4;
 
 /// A recognised line shorter than this cannot be an MRZ line (the shortest has 30).
 const MIN_LINE_CHARS: usize = 20;
@@ -67,6 +72,11 @@ pub struct ReaderOptions {
     pub refine_min_aspect: f32,
     /// Detector input size for the band view, as a share of the view's longer side.
     pub refine_detect_scale: f32,
+    /// Longer side (px) of a last, closer look at the upright page when no plausible reading
+    /// turned up: small MRZs whose filler runs fade break into pieces at 640 px. `None` skips it.
+    pub fine_side: Option<u32>,
+    /// Bands the closer look may read beyond [`ReaderOptions::max_bands_total`].
+    pub max_bands_fine: usize,
 }
 
 impl Default for ReaderOptions {
@@ -82,6 +92,8 @@ impl Default for ReaderOptions {
             coarse_side: Some(416),
             refine_min_aspect: 28.0,
             refine_detect_scale: 0.75,
+            fine_side: Some(1280),
+            max_bands_fine: 2,
         }
     }
 }
@@ -117,10 +129,12 @@ struct Search {
     best: Option<Attempt>,
     bands_seen: usize,
     bands_read: usize,
-    /// Where the bands read so far lie in the input image.
-    regions_read: Vec<RotatedRect>,
+    /// Where the bands read so far lie in the input image, and whether they were steep there.
+    regions_read: Vec<(RotatedRect, bool)>,
     /// Bands looked at again widened.
     widened: usize,
+    /// Bands that may be read in all.
+    budget: usize,
 }
 
 /// Two band regions covering the same text: centres closer than the band is tall, widths within
@@ -130,6 +144,13 @@ fn same_place(a: &RotatedRect, b: &RotatedRect) -> bool {
     let near = (dx * dx + dy * dy).sqrt() <= a.height.min(b.height);
     let wide = a.width.max(b.width);
     near && (a.width - b.width).abs() <= 0.25 * wide
+}
+
+/// A band at `region` (steep or not where it was found) was read before: at the same place,
+/// unless only steep looks at it were read and this one lies flat.
+pub(crate) fn read_before(read: &[(RotatedRect, bool)], region: &RotatedRect, steep: bool) -> bool {
+    read.iter()
+        .any(|(r, was_steep)| same_place(r, region) && (steep || !was_steep))
 }
 
 /// An MRZ reading and where its band lies in the image: corners in image pixels in reading
@@ -208,7 +229,10 @@ impl MrzReader {
     /// At most [`ReaderOptions::max_bands_total`] bands are read in all, so a page full of text
     /// and no MRZ is given up on quickly.
     pub fn read_located(&self, image: &RgbImage) -> Result<LocatedMrz, DocError> {
-        let mut search = Search::default();
+        let mut search = Search {
+            budget: self.opts.max_bands_total,
+            ..Search::default()
+        };
         let mut passes = Vec::with_capacity(5);
         if let Some(side) = self.opts.coarse_side {
             passes.push((0u8, Some(side)));
@@ -224,8 +248,20 @@ impl MrzReader {
                 .best
                 .as_ref()
                 .is_some_and(|b| letters_plausible(&b.reading));
-            if plausible || search.bands_read >= self.opts.max_bands_total {
+            if plausible || search.bands_read >= search.budget {
                 break;
+            }
+        }
+        if let Some(side) = self.opts.fine_side {
+            let plausible = search
+                .best
+                .as_ref()
+                .is_some_and(|b| letters_plausible(&b.reading));
+            if !plausible {
+                search.budget = search.bands_read + self.opts.max_bands_fine;
+                if let Some(found) = self.search_turn(image, 0, Some(side), &mut search)? {
+                    return Ok(found);
+                }
             }
         }
         let bands_seen = search.bands_seen;
@@ -266,18 +302,26 @@ impl MrzReader {
         let bands = find_bands(&boxes);
         search.bands_seen += bands.len();
         for band in bands.iter().take(self.opts.max_bands) {
-            if search.bands_read >= self.opts.max_bands_total {
+            if search.bands_read >= search.budget {
                 break;
             }
+            // A band running more up than across was found on text the detector sees sideways
+            // (its boxes may clip the lines' ends): reading it does not stop a later turn that
+            // shows it lying from reading it again.
+            let steep = band
+                .lines
+                .first()
+                .is_some_and(|l| l.angle.abs() > STEEP_ANGLE);
             // The full-size looks at the turned page mostly find the same bands, and a band is
             // read in both directions whichever turn found it: read it once. (A band the coarse
             // look found is cut out less precisely, so the full-size look may read it again.)
-            if let Some(region) = band_region(band, 0.0).filter(|_| side.is_none()) {
+            let coarse = side.is_some() && side == self.opts.coarse_side;
+            if let Some(region) = band_region(band, 0.0).filter(|_| !coarse) {
                 let region = unturned(&region, quarter_turns, image);
-                if search.regions_read.iter().any(|r| same_place(r, &region)) {
+                if read_before(&search.regions_read, &region, steep) {
                     continue;
                 }
-                search.regions_read.push(region);
+                search.regions_read.push((region, steep));
             }
             search.bands_read += 1;
             // The band as found first; then, only if that fails, a wider look (its sides may
@@ -510,68 +554,5 @@ impl MrzReader {
             confidence,
             corners: [Point::new(0.0, 0.0); 4],
         }))
-    }
-}
-
-/// `line` (nearly along x) grown along its own axis to cover at least `x0..x1`.
-fn cover_span(line: &RotatedRect, (x0, x1): (f32, f32)) -> RotatedRect {
-    let u = line.axis_u();
-    if u.x.abs() < 0.5 || x1 <= x0 {
-        return *line;
-    }
-    // Where the points (x0, centre y) and (x1, centre y) fall along the line's axis.
-    let along = |x: f32| (x - line.center.x) / u.x;
-    let (a, b) = (along(x0), along(x1));
-    let lo = (-line.width / 2.0).min(a.min(b));
-    let hi = (line.width / 2.0).max(a.max(b));
-    let shift = (lo + hi) / 2.0;
-    RotatedRect {
-        center: Point::new(line.center.x + u.x * shift, line.center.y + u.y * shift),
-        width: hi - lo,
-        ..*line
-    }
-}
-
-/// Corners of `band` (found in `image` turned by `quarter_turns`) in `image`'s pixels, in
-/// reading order.
-fn band_corners(band: &Band, upside_down: bool, quarter_turns: u8, image: &RgbImage) -> [Point; 4] {
-    let Some(region) = band_region(band, 0.0) else {
-        return [Point::new(0.0, 0.0); 4];
-    };
-    let mut c = region.corners();
-    if upside_down {
-        c.rotate_left(2);
-    }
-    let (w, h) = (image.width() as f32, image.height() as f32);
-    c.map(|p| match quarter_turns % 4 {
-        // Clockwise turn: turned (x', y') shows original (y', h - x').
-        1 => Point::new(p.y, h - p.x),
-        2 => Point::new(w - p.x, h - p.y),
-        3 => Point::new(w - p.y, p.x),
-        _ => p,
-    })
-}
-
-/// `rect` found in `image` turned by `quarter_turns`, in `image`'s pixels (only its centre,
-/// size and a line direction matter for comparing places).
-fn unturned(rect: &RotatedRect, quarter_turns: u8, image: &RgbImage) -> RotatedRect {
-    let (w, h) = (image.width() as f32, image.height() as f32);
-    let p = rect.center;
-    let center = match quarter_turns % 4 {
-        1 => Point::new(p.y, h - p.x),
-        2 => Point::new(w - p.x, h - p.y),
-        3 => Point::new(w - p.y, p.x),
-        _ => p,
-    };
-    RotatedRect { center, ..*rect }
-}
-
-/// `image` turned clockwise by `quarter_turns` × 90°.
-fn turn(image: &RgbImage, quarter_turns: u8) -> RgbImage {
-    match quarter_turns % 4 {
-        1 => imageops::rotate90(image),
-        2 => imageops::rotate180(image),
-        3 => imageops::rotate270(image),
-        _ => image.clone(),
     }
 }

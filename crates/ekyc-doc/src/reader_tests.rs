@@ -146,3 +146,25 @@ fn text_that_is_not_an_mrz_is_rejected() {
     let err = reader(&words).read(&card()).expect_err("not an MRZ");
     assert!(matches!(err, DocError::NoMrz { .. }), "{err}");
 }
+
+#[test]
+fn a_band_read_steep_may_be_read_again_lying_flat() {
+    use crate::geometry::{Point, RotatedRect};
+    use crate::reader::read_before;
+    let rect = |x: f32| RotatedRect {
+        center: Point::new(x, 300.0),
+        width: 800.0,
+        height: 60.0,
+        angle: 0.1,
+    };
+    let steep_read = [(rect(400.0), true)];
+    let flat_read = [(rect(400.0), false)];
+    // The same place seen flat after a steep read: read again.
+    assert!(!read_before(&steep_read, &rect(410.0), false));
+    // Seen steep again, or after a flat read: not again.
+    assert!(read_before(&steep_read, &rect(410.0), true));
+    assert!(read_before(&flat_read, &rect(410.0), false));
+    assert!(read_before(&flat_read, &rect(410.0), true));
+    // Elsewhere: a new band.
+    assert!(!read_before(&flat_read, &rect(900.0), false));
+}

@@ -22,6 +22,7 @@ mod layout;
 mod normalise;
 mod parse;
 mod resolve;
+mod swaps;
 
 pub use check::{char_value, check_digit, is_mrz_char};
 pub use confusable::confusable;

@@ -18,6 +18,7 @@ use crate::dates::ParseOptions;
 use crate::groups::{check_groups, evaluate, CheckGroup};
 use crate::layout::{kinds, Kind, MrzFormat, Pos};
 use crate::parse::{parse_with, MrzReading};
+use crate::swaps::swap_keeps_checks;
 
 /// Alternatives considered per position (top choice included).
 const MAX_OPTIONS: usize = 3;
@@ -223,7 +224,7 @@ fn resolve_as(
     }
     let outcome = Outcome {
         all_ok,
-        ambiguous: search.ambiguous,
+        ambiguous: search.ambiguous || (all_ok && swap_keeps_checks(format, &search.chosen)),
     };
     (search.chosen, outcome)
 }

@@ -224,7 +224,10 @@ proptest! {
         corrupted[line] = grid[line].iter().enumerate().map(|(q, &c)| if q == p { wrong } else { c }).collect();
         let opts = ResolveOptions { parse: OPTS, ..ResolveOptions::default() };
         let r = resolve_with(&candidates, &opts).ok_or_else(|| TestCaseError::fail("no reading"))?;
-        prop_assert!(r.check_digits_valid, "{:?}", r.checks);
+        // A line printing both `O` and `0` may hold a field where swapping them keeps every
+        // check digit: such readings are not reported valid (see `swaps.rs`).
+        let mixes_o_and_zero = lines.iter().any(|l| l.contains('O') && l.contains('0'));
+        prop_assert!(r.check_digits_valid || mixes_o_and_zero, "{:?}", r.checks);
         // Undetectable swaps (G/6 and </K weigh the same modulo 10, or unchecked fields) may stay.
         let detectable = parse_with(&refs(&corrupted), &OPTS).map_or(true, |c| !c.check_digits_valid);
         if detectable {
