@@ -1,6 +1,7 @@
 //! Covered (-9101): part of the card hidden. Four measurements, the largest (occluders
 //! weighted, see [`OCCLUDER_WEIGHT`]) is the score:
-//! - the frame: the card predicted from the MRZ band runs out of the photo (share outside);
+//! - the frame: the card predicted from the MRZ band, or its outline seen from the edges,
+//!   runs out of the photo (share outside);
 //! - the MRZ lines themselves run into the photo's edge (then the reader returns only the
 //!   visible part and the card predicted from it looks complete);
 //! - a finger: a smooth skin-coloured blob that enters from the photo's edge and lies over the
@@ -67,6 +68,15 @@ const LYING_MIN_SOLID: f32 = 0.6;
 const LYING_MAX_SHADING: f32 = 1.2;
 /// Edge support of an outline's sides above which the card counts as seen whole.
 const WHOLE_SUPPORT: f32 = 0.9;
+/// An outline on the photo's border counts as a card cut by the frame only when its seen
+/// sides are this well supported...
+const CUT_OUTLINE_SUPPORT: f32 = 0.95;
+/// ... with no longer gap than this share of a side (a gappy outline may be print)...
+const CUT_OUTLINE_MAX_GAP: f32 = 0.05;
+/// ... and at least this share of the card is missing: perspective and card proportions
+/// leave a little on complete cards (specimen d003, a whole TD1 back on the photo's bottom
+/// border: 0.098; the cut cards of the tune and hold-out sets: 0.16-0.31).
+const CUT_OUTLINE_MIN: f32 = 0.14;
 /// An object is solid: shares of its pixels with blob 2 px away on all sides.
 const OBJECT_MIN_SOLID: f32 = 0.5;
 
@@ -134,9 +144,10 @@ pub fn detect(v: &View) -> Detection {
     let seen_whole =
         found.is_some_and(|o| !o.frame_side && o.cut <= 0.0 && o.support >= WHOLE_SUPPORT);
     let outside = if seen_whole { 0.0 } else { v.outside };
+    let outline_cut = found.map_or(0.0, cut_by_frame);
     let score = (OCCLUDER_WEIGHT * finger.max(object))
         .max(cut)
-        .max(FRAME_WEIGHT * outside);
+        .max(FRAME_WEIGHT * outside.max(outline_cut));
     Detection::new(CardAlarm::Covered, score)
         .with("finger_share", finger)
         .with("finger_blobs", finger_blobs as f32)
@@ -156,6 +167,19 @@ pub fn detect(v: &View) -> Detection {
             "outline_frame_side",
             found.map_or(-1.0, |o| o.frame_side as u8 as f32),
         )
+}
+
+/// Share of the card the photo's border cuts off, from a clean outline with a side on the
+/// border (half the cut cards in the tune set have no MRZ read, so the page predicted from it
+/// cannot say); 0 when the outline is gappy or what is seen could be a whole card.
+fn cut_by_frame(o: Outline) -> f32 {
+    let clean =
+        o.frame_side && o.support >= CUT_OUTLINE_SUPPORT && o.longest_gap <= CUT_OUTLINE_MAX_GAP;
+    if clean && o.cut >= CUT_OUTLINE_MIN {
+        o.cut
+    } else {
+        0.0
+    }
 }
 
 /// A finger reaches in from outside the card and covers a part of it; a skin-toned table lies

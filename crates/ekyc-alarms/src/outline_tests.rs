@@ -122,3 +122,17 @@ fn covered_finds_a_bar_across_the_edge_without_an_mrz() {
     assert!(d.score < threshold, "clean {d:?}");
     assert!(score(&barred) >= threshold, "barred {}", score(&barred));
 }
+
+#[test]
+fn covered_raises_on_a_card_cut_by_the_frame_without_an_mrz() {
+    let threshold = crate::AlarmConfig::default()
+        .threshold(ekyc_types::CardAlarm::Covered)
+        .unwrap();
+    let covered = |img: &RgbImage| crate::covered::detect(&View::new(img, &CardHints::default()));
+    // A quarter of the card's width outside the frame, no MRZ hint: the outline alone tells.
+    let cut = covered(&photo((520.0, 240.0), 3.0, 2));
+    assert!(cut.score >= threshold, "cut {cut:?}");
+    // The same card whole in the frame stays quiet.
+    let whole = covered(&photo((320.0, 240.0), 3.0, 2));
+    assert!(whole.score < threshold, "whole {whole:?}");
+}
