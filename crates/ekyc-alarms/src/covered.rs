@@ -139,11 +139,15 @@ pub fn detect(v: &View) -> Detection {
     // The MRZ band's gap to the photo edge across the lines is evidence only: the reader's
     // band box runs past the edge on complete reads too.
     // A card seen whole (four well-supported sides, none the photo's border) is not cut by
-    // the frame, whatever the page predicted from the MRZ band says: that prediction moves
-    // with a few pixels of the band's box.
+    // the frame, whatever the page predicted from the MRZ band or the band's end gap says:
+    // both move with a few pixels of the band's box.
     let seen_whole =
         found.is_some_and(|o| !o.frame_side && o.cut <= 0.0 && o.support >= WHOLE_SUPPORT);
-    let outside = if seen_whole { 0.0 } else { v.outside };
+    let (outside, cut) = if seen_whole {
+        (0.0, 0.0)
+    } else {
+        (v.outside, cut)
+    };
     let outline_cut = found.map_or(0.0, cut_by_frame);
     let score = (OCCLUDER_WEIGHT * finger.max(object))
         .max(cut)
