@@ -144,13 +144,25 @@ impl VizReader {
 
     /// The PP-OCR models of the manifest, the detector sized for a page region.
     pub fn from_engine(engine: &Engine) -> Result<VizReader, DocError> {
-        let det_opts = DetectorOptions {
-            max_side: DETECTOR_SIDE,
-            ..DetectorOptions::default()
-        };
-        let detector = TextDetector::new(engine.model(DETECTOR_MODEL)?, det_opts);
+        let detector =
+            TextDetector::new(engine.model(DETECTOR_MODEL)?, VizReader::detector_options());
         let recognizer = TextRecognizer::latin_from_engine(engine)?;
         Ok(VizReader::new(detector, recognizer))
+    }
+
+    /// The detector settings for a page region.
+    pub fn detector_options() -> DetectorOptions {
+        DetectorOptions {
+            max_side: DETECTOR_SIDE,
+            ..DetectorOptions::default()
+        }
+    }
+
+    /// The page region above the MRZ, cut out upright at the reading scale.
+    pub fn region_crop(page: &RgbImage, corners: &[Point; 4]) -> Option<RgbImage> {
+        let region = viz_region(corners)?;
+        let scale = (MAX_REGION_WIDTH / region.width).min(1.0);
+        crop_rotated(page, &region, scale)
     }
 
     /// The visual zone of the page whose MRZ is `mrz`.
@@ -161,11 +173,7 @@ impl VizReader {
     ) -> Result<VizReading, DocError> {
         let started = Instant::now();
         let anchor = MrzAnchor::of(mrz);
-        let Some(region) = viz_region(&mrz.corners) else {
-            return Ok(VizReading::default());
-        };
-        let scale = (MAX_REGION_WIDTH / region.width).min(1.0);
-        let Some(crop) = crop_rotated(page, &region, scale) else {
+        let Some(crop) = VizReader::region_crop(page, &mrz.corners) else {
             return Ok(VizReading::default());
         };
         let (lines, stats) = self.nets.read_lines(&crop, &anchor)?;

@@ -7,6 +7,9 @@
 //! - boxes are read bottom up, so each value is read before the box just above it, its label:
 //!   a label whose value the MRZ explains (a name, the number, the birth or expiry date, a
 //!   country code) is not read;
+//! - a box right on top of a value (a label, most likely) is first read over 5 heights only,
+//!   and a box with no label above it but a label below (a title, a label whose one-letter
+//!   value was dropped as a mark: "Sex") is not read;
 //! - only the longer boxes that may hold a field are then read in full: not labels, and only
 //!   values under a field's label, with digits (dates, numbers) or starting like an MRZ name.
 //!
@@ -38,6 +41,9 @@ const PORTRAIT_ZONE: f32 = 0.26;
 const MIN_CONFIDENCE: f32 = 0.3;
 /// First reading over at most this many box heights: about 14 characters of a label.
 const PREFIX: f32 = 8.0;
+/// First reading of a box sitting right on top of a value (a label, most likely): its
+/// first 5 heights hold a label's first words ("Place of birth /Li", "Date of issue /D").
+const LABEL_PREFIX: f32 = 5.0;
 /// A box at most this much longer than the prefix is read whole at once (a second read
 /// would cost more than the few extra columns).
 const PREFIX_SLACK: f32 = 1.5;
@@ -102,11 +108,27 @@ impl VizNets {
         order.sort_by(|&a, &b| boxes[b].center.y.total_cmp(&boxes[a].center.y));
         let mut looks: Vec<Option<Look>> = vec![None; boxes.len()];
         let mut explained = vec![false; boxes.len()];
+        let has_above: Vec<bool> = (0..boxes.len()).map(|i| under.contains(&Some(i))).collect();
         for i in order {
-            if under[i].is_some_and(|j| explained[j] && just_above(&boxes[i], &boxes[j])) {
+            let on_top = under[i].filter(|&j| just_above(&boxes[i], &boxes[j]));
+            if on_top.is_some_and(|j| explained[j]) {
                 continue;
             }
-            looks[i] = self.look(region, &boxes[i], &mut stats)?;
+            // No label above it, and a label below: a title, or a label whose value the
+            // detector did not keep (a one-letter sex): no field.
+            let label_below = under[i]
+                .and_then(|j| looks[j].as_ref())
+                .is_some_and(|l| l.label.is_some());
+            if !has_above[i] && label_below {
+                continue;
+            }
+            let under_look = on_top.and_then(|j| looks[j].as_ref());
+            // On top of a value: a label, whose first words tell which.
+            let prefix = match under_look.is_some_and(|l| l.label.is_none()) {
+                true => LABEL_PREFIX,
+                false => PREFIX,
+            };
+            looks[i] = self.look(region, &boxes[i], prefix, &mut stats)?;
             explained[i] = looks[i]
                 .as_ref()
                 .is_some_and(|l| explained_by_mrz(&l.line.text, mrz));
@@ -153,9 +175,10 @@ impl VizNets {
         &self,
         region: &RgbImage,
         rect: &RotatedRect,
+        prefix: f32,
         stats: &mut VizStats,
     ) -> Result<Option<Look>, DocError> {
-        let cut = first_look(rect);
+        let cut = first_look(rect, prefix);
         stats.boxes_read += 1;
         let line = self.read(region, *rect, cut, stats)?;
         Ok(line.map(|line| Look {
@@ -198,12 +221,12 @@ fn net_columns(crop: &RgbImage) -> u32 {
     (w as f32 * LINE_HEIGHT as f32 / h.max(1) as f32).ceil() as u32
 }
 
-/// A box's first look: its first [`PREFIX`] heights, or all of it when little longer.
-fn first_look(rect: &RotatedRect) -> RotatedRect {
-    if rect.width <= (PREFIX + PREFIX_SLACK) * rect.height {
+/// A box's first look: its first `heights` heights, or all of it when little longer.
+fn first_look(rect: &RotatedRect, heights: f32) -> RotatedRect {
+    if rect.width <= (heights + PREFIX_SLACK) * rect.height {
         *rect
     } else {
-        prefix(rect)
+        prefix(rect, heights)
     }
 }
 
@@ -260,9 +283,9 @@ fn gap(upper: &RotatedRect, lower: &RotatedRect) -> f32 {
     (lower.center.y - lower.height / 2.0) - (upper.center.y + upper.height / 2.0)
 }
 
-/// The first [`PREFIX`] heights of a label box.
-fn prefix(label: &RotatedRect) -> RotatedRect {
-    let width = label.width.min(PREFIX * label.height);
+/// The first `heights` heights of a label box.
+fn prefix(label: &RotatedRect, heights: f32) -> RotatedRect {
+    let width = label.width.min(heights * label.height);
     let shift = (label.width - width) / 2.0;
     let u = label.axis_u();
     RotatedRect {
@@ -338,7 +361,7 @@ mod tests {
             height: 10.0,
             angle: 0.0,
         };
-        let p = prefix(&r);
+        let p = prefix(&r, PREFIX);
         assert_eq!(p.width, 80.0);
         assert_eq!(p.center.x - p.width / 2.0, 0.0);
     }
