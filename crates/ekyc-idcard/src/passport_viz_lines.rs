@@ -7,15 +7,18 @@
 //! - boxes are read bottom up, so each value is read before the box just above it, its label:
 //!   a label whose value the MRZ explains (a name, the number, the birth or expiry date, a
 //!   country code) is not read;
-//! - a box right on top of a value (a label, most likely) is first read over 5 heights only,
-//!   and a box with no label above it but a label below (a title, a label whose one-letter
-//!   value was dropped as a mark: "Sex") is not read;
+//! - a box with no label above it but a label below (a title, a label whose one-letter value
+//!   was dropped as a mark: "Sex") is not read;
+//! - the boxes are read on [`VizNets::workers`] threads, one stack of boxes linked by "value
+//!   under" per job, so each stack is read and skipped as on one thread.
 //! - only the longer boxes that may hold a field are then read in full: not labels, and only
 //!   values under a field's label, with digits (dates, numbers) or starting like an MRZ name.
 //!
 //! Tried and left out (seed-21 set): lines narrowed to 70 % of their width (labels, at about
 //! 1.2 net frames per character, were then misread: places lost), a 512 px detector (issue
-//! dates and places lost), a 6-height first look (more boxes read twice, more columns).
+//! dates and places lost), a 6-height first look (more boxes read twice, more columns), a
+//! 5-height first look for boxes on top of a value (the labels: d024's "Micue Ha/" no longer
+//! reads as "Place of birth" when the native words come first).
 
 use std::time::Instant;
 
@@ -41,9 +44,6 @@ const PORTRAIT_ZONE: f32 = 0.26;
 const MIN_CONFIDENCE: f32 = 0.3;
 /// First reading over at most this many box heights: about 14 characters of a label.
 const PREFIX: f32 = 8.0;
-/// First reading of a box sitting right on top of a value (a label, most likely): its
-/// first 5 heights hold a label's first words ("Place of birth /Li", "Date of issue /D").
-const LABEL_PREFIX: f32 = 5.0;
 /// A box at most this much longer than the prefix is read whole at once (a second read
 /// would cost more than the few extra columns).
 const PREFIX_SLACK: f32 = 1.5;
@@ -190,13 +190,7 @@ impl VizNets {
             if !has_above && label_below {
                 continue;
             }
-            let under_look = on_top.and_then(|j| looks[j].as_ref());
-            // On top of a value: a label, whose first words tell which.
-            let prefix = match under_look.is_some_and(|l| l.label.is_none()) {
-                true => LABEL_PREFIX,
-                false => PREFIX,
-            };
-            looks[i] = self.look(region, &boxes[i], prefix, &mut cost)?;
+            looks[i] = self.look(region, &boxes[i], PREFIX, &mut cost)?;
             explained[i] = looks[i]
                 .as_ref()
                 .is_some_and(|l| explained_by_mrz(&l.line.text, mrz));
