@@ -11,11 +11,13 @@
 use std::time::Instant;
 
 use chrono::NaiveDate;
+use std::sync::Arc;
+
 use ekyc_doc::{
     crop_rotated, DetectorOptions, DocError, Point, RotatedRect, TextDetector, TextLine,
-    TextRecognizer, DETECTOR_MODEL,
+    TextRecognizer, DETECTOR_MODEL, LATIN_RECOGNIZER_MODEL, RECOGNIZER_MODEL,
 };
-use ekyc_infer::Engine;
+use ekyc_infer::{Engine, ModelSession, SessionOptions};
 use ekyc_types::wire::ocr::PassportRecognizeInfos;
 use image::RgbImage;
 
@@ -132,25 +134,74 @@ pub struct VizReader {
 /// Detector input size (longer side) for the page region.
 const DETECTOR_SIDE: u32 = 640;
 
+/// Recognition threads (and recogniser sessions) per visual-zone read: its calls are
+/// independent, and one single-threaded session per core reads them for less CPU than one
+/// session with two intra-op threads (`ekyc bench ocr`).
+const WORKERS: usize = 2;
+
 impl VizReader {
+    /// Recognition on one thread.
     pub fn new(detector: TextDetector, recognizer: TextRecognizer) -> VizReader {
+        VizReader::with_workers(detector, recognizer, 1)
+    }
+
+    /// Recognition calls spread over `workers` threads; `recognizer` should hold that many
+    /// sessions (see `ekyc_infer::ModelSession::pooled`), else the calls wait for each other.
+    pub fn with_workers(
+        detector: TextDetector,
+        recognizer: TextRecognizer,
+        workers: usize,
+    ) -> VizReader {
         VizReader {
             nets: VizNets {
                 detector,
                 recognizer,
+                workers: workers.max(1),
             },
         }
     }
 
+    /// How many recognition workers a reader uses on this machine.
+    pub fn default_workers() -> usize {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(WORKERS))
+    }
+
+    /// The Latin recogniser of `engine` (the full one when the Latin one is not loaded) as a
+    /// pool of `workers` single-threaded sessions (its dictionary is in the file at `path()`).
+    pub fn recognizer_pool(engine: &Engine, workers: usize) -> Result<Arc<ModelSession>, DocError> {
+        let name = match engine.names().contains(&LATIN_RECOGNIZER_MODEL) {
+            true => LATIN_RECOGNIZER_MODEL,
+            false => RECOGNIZER_MODEL,
+        };
+        let pool = engine
+            .session(name)?
+            .pooled(workers, &SessionOptions { intra_threads: 1 })?;
+        Ok(Arc::new(pool))
+    }
+
     /// The PP-OCR models of the manifest, the detector sized for a page region.
     pub fn from_engine(engine: &Engine) -> Result<VizReader, DocError> {
-        let det_opts = DetectorOptions {
+        let detector =
+            TextDetector::new(engine.model(DETECTOR_MODEL)?, VizReader::detector_options());
+        let workers = VizReader::default_workers();
+        let pool = VizReader::recognizer_pool(engine, workers)?;
+        let recognizer = TextRecognizer::with_onnx_dictionary(pool.clone(), pool.path())?;
+        Ok(VizReader::with_workers(detector, recognizer, workers))
+    }
+
+    /// The detector settings for a page region.
+    pub fn detector_options() -> DetectorOptions {
+        DetectorOptions {
             max_side: DETECTOR_SIDE,
             ..DetectorOptions::default()
-        };
-        let detector = TextDetector::new(engine.model(DETECTOR_MODEL)?, det_opts);
-        let recognizer = TextRecognizer::latin_from_engine(engine)?;
-        Ok(VizReader::new(detector, recognizer))
+        }
+    }
+
+    /// The page region above the MRZ, cut out upright at the reading scale.
+    pub fn region_crop(page: &RgbImage, corners: &[Point; 4]) -> Option<RgbImage> {
+        let region = viz_region(corners)?;
+        let scale = (MAX_REGION_WIDTH / region.width).min(1.0);
+        crop_rotated(page, &region, scale)
     }
 
     /// The visual zone of the page whose MRZ is `mrz`.
@@ -161,11 +212,7 @@ impl VizReader {
     ) -> Result<VizReading, DocError> {
         let started = Instant::now();
         let anchor = MrzAnchor::of(mrz);
-        let Some(region) = viz_region(&mrz.corners) else {
-            return Ok(VizReading::default());
-        };
-        let scale = (MAX_REGION_WIDTH / region.width).min(1.0);
-        let Some(crop) = crop_rotated(page, &region, scale) else {
+        let Some(crop) = VizReader::region_crop(page, &mrz.corners) else {
             return Ok(VizReading::default());
         };
         let (lines, stats) = self.nets.read_lines(&crop, &anchor)?;

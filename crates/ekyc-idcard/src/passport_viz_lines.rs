@@ -7,12 +7,18 @@
 //! - boxes are read bottom up, so each value is read before the box just above it, its label:
 //!   a label whose value the MRZ explains (a name, the number, the birth or expiry date, a
 //!   country code) is not read;
+//! - a box with no label above it but a label below (a title, a label whose one-letter value
+//!   was dropped as a mark: "Sex") is not read;
+//! - the boxes are read on [`VizNets::workers`] threads, one stack of boxes linked by "value
+//!   under" per job, so each stack is read and skipped as on one thread.
 //! - only the longer boxes that may hold a field are then read in full: not labels, and only
 //!   values under a field's label, with digits (dates, numbers) or starting like an MRZ name.
 //!
 //! Tried and left out (seed-21 set): lines narrowed to 70 % of their width (labels, at about
 //! 1.2 net frames per character, were then misread: places lost), a 512 px detector (issue
-//! dates and places lost), a 6-height first look (more boxes read twice, more columns).
+//! dates and places lost), a 6-height first look (more boxes read twice, more columns), a
+//! 5-height first look for boxes on top of a value (the labels: d024's "Micue Ha/" no longer
+//! reads as "Place of birth" when the native words come first).
 
 use std::time::Instant;
 
@@ -56,6 +62,9 @@ const NAME_START: f32 = 0.5;
 pub struct VizNets {
     pub detector: TextDetector,
     pub recognizer: TextRecognizer,
+    /// Threads the recognition calls are spread over (the recogniser should hold as many
+    /// sessions: see `ekyc_infer::ModelSession::pooled`).
+    pub workers: usize,
 }
 
 /// What reading a region cost.
@@ -71,6 +80,15 @@ pub struct VizStats {
     pub net_columns: u32,
     pub detect_ms: f64,
     pub recognize_ms: f64,
+}
+
+impl VizStats {
+    /// Count in the reads another worker made.
+    fn add_reads(&mut self, other: &VizStats) {
+        self.boxes_read += other.boxes_read;
+        self.full_reads += other.full_reads;
+        self.net_columns += other.net_columns;
+    }
 }
 
 /// A box after its first look.
@@ -95,39 +113,116 @@ impl VizNets {
         let boxes = self.boxes(region, &mut stats)?;
         stats.detect_ms = started.elapsed().as_secs_f64() * 1000.0;
         let started = Instant::now();
-        // Bottom up, so each value is read before the label above it: a box just above a
-        // value the MRZ explains is that value's label, and is not read.
         let under: Vec<Option<usize>> = (0..boxes.len()).map(|i| value_under(&boxes, i)).collect();
-        let mut order: Vec<usize> = (0..boxes.len()).collect();
-        order.sort_by(|&a, &b| boxes[b].center.y.total_cmp(&boxes[a].center.y));
+        // Stacks of boxes (a label and its value, the next label...) depend on each other's
+        // readings; separate stacks do not, and are read on separate workers.
+        let stacks = split_stacks(&boxes, &under, self.workers);
+        let looked = self.in_parallel(stacks, |stack| {
+            self.first_looks(region, &boxes, &under, stack, mrz)
+        })?;
         let mut looks: Vec<Option<Look>> = vec![None; boxes.len()];
-        let mut explained = vec![false; boxes.len()];
-        for i in order {
-            if under[i].is_some_and(|j| explained[j] && just_above(&boxes[i], &boxes[j])) {
-                continue;
+        for (found, cost) in looked {
+            stats.add_reads(&cost);
+            for (i, look) in found {
+                looks[i] = Some(look);
             }
-            looks[i] = self.look(region, &boxes[i], &mut stats)?;
-            explained[i] = looks[i]
-                .as_ref()
-                .is_some_and(|l| explained_by_mrz(&l.line.text, mrz));
         }
         let looks: Vec<Look> = looks.into_iter().flatten().collect();
-        let wanted: Vec<bool> = looks.iter().map(|l| wants_full(l, &looks, mrz)).collect();
-        let mut lines = Vec::with_capacity(looks.len());
-        for (look, full) in looks.into_iter().zip(wanted) {
-            let rect = look.line.rect;
-            let whole = match full {
-                true => {
-                    stats.full_reads += 1;
-                    self.read(region, rect, rect, &mut stats)?
+        let wanted: Vec<usize> = (0..looks.len())
+            .filter(|&k| wants_full(&looks[k], &looks, mrz))
+            .collect();
+        let rects: Vec<RotatedRect> = looks.iter().map(|l| l.line.rect).collect();
+        let jobs = balance(
+            wanted,
+            |&k| rects[k].width / rects[k].height.max(1.0),
+            self.workers,
+        );
+        let read = self.in_parallel(jobs, |job| {
+            let mut cost = VizStats::default();
+            let mut whole = Vec::with_capacity(job.len());
+            for &k in job {
+                cost.full_reads += 1;
+                whole.push((k, self.read(region, rects[k], rects[k], &mut cost)?));
+            }
+            Ok((whole, cost))
+        })?;
+        let mut lines: Vec<TextLine> = looks.into_iter().map(|l| l.line).collect();
+        for (whole, cost) in read {
+            stats.add_reads(&cost);
+            for (k, line) in whole {
+                if let Some(line) = line {
+                    lines[k] = line;
                 }
-                false => None,
-            };
-            lines.push(whole.unwrap_or(look.line));
+            }
         }
         stats.recognize_ms = started.elapsed().as_secs_f64() * 1000.0;
         ekyc_doc::reading_order(&mut lines);
         Ok((lines, stats))
+    }
+
+    /// First looks at the boxes of one or more stacks, bottom up, so each value is read before
+    /// the label above it: a box just above a value the MRZ explains is that value's label,
+    /// and is not read.
+    fn first_looks(
+        &self,
+        region: &RgbImage,
+        boxes: &[RotatedRect],
+        under: &[Option<usize>],
+        stack: &[usize],
+        mrz: &MrzAnchor,
+    ) -> Result<(Vec<(usize, Look)>, VizStats), DocError> {
+        let mut cost = VizStats::default();
+        let mut order = stack.to_vec();
+        order.sort_by(|&a, &b| boxes[b].center.y.total_cmp(&boxes[a].center.y));
+        let mut looks: Vec<Option<Look>> = vec![None; boxes.len()];
+        let mut explained = vec![false; boxes.len()];
+        for i in order {
+            let on_top = under[i].filter(|&j| just_above(&boxes[i], &boxes[j]));
+            if on_top.is_some_and(|j| explained[j]) {
+                continue;
+            }
+            // No label above it, and a label below: a title, or a label whose value the
+            // detector did not keep (a one-letter sex): no field.
+            let has_above = under.contains(&Some(i));
+            let label_below = under[i]
+                .and_then(|j| looks[j].as_ref())
+                .is_some_and(|l| l.label.is_some());
+            if !has_above && label_below {
+                continue;
+            }
+            looks[i] = self.look(region, &boxes[i], PREFIX, &mut cost)?;
+            explained[i] = looks[i]
+                .as_ref()
+                .is_some_and(|l| explained_by_mrz(&l.line.text, mrz));
+        }
+        let found = looks
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, l)| l.map(|l| (i, l)))
+            .collect();
+        Ok((found, cost))
+    }
+
+    /// `work` on each job, the jobs on separate threads (the first on this one).
+    fn in_parallel<T: Send>(
+        &self,
+        jobs: Vec<Vec<usize>>,
+        work: impl Fn(&[usize]) -> Result<T, DocError> + Sync,
+    ) -> Result<Vec<T>, DocError> {
+        let work = &work;
+        std::thread::scope(|scope| {
+            let mut jobs = jobs.into_iter();
+            let first = jobs.next().unwrap_or_default();
+            let others: Vec<_> = jobs.map(|job| scope.spawn(move || work(&job))).collect();
+            let mut out = vec![work(&first)?];
+            for handle in others {
+                let result = handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                out.push(result?);
+            }
+            Ok(out)
+        })
     }
 
     /// The boxes of `region` that may hold a field or its label, the largest first.
@@ -153,9 +248,10 @@ impl VizNets {
         &self,
         region: &RgbImage,
         rect: &RotatedRect,
+        prefix: f32,
         stats: &mut VizStats,
     ) -> Result<Option<Look>, DocError> {
-        let cut = first_look(rect);
+        let cut = first_look(rect, prefix);
         stats.boxes_read += 1;
         let line = self.read(region, *rect, cut, stats)?;
         Ok(line.map(|line| Look {
@@ -192,18 +288,82 @@ impl VizNets {
     }
 }
 
+/// The boxes in stacks (linked by [`value_under`]), the stacks shared out over `workers`
+/// jobs of about equal reading cost (box lengths in heights, at most a first look's).
+fn split_stacks(boxes: &[RotatedRect], under: &[Option<usize>], workers: usize) -> Vec<Vec<usize>> {
+    // Union-find over the box → box-under links.
+    let mut parent: Vec<usize> = (0..boxes.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    for (i, j) in under.iter().enumerate() {
+        if let Some(j) = *j {
+            let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+            parent[a] = b;
+        }
+    }
+    let mut stacks: Vec<Vec<usize>> = Vec::new();
+    let mut stack_of = vec![usize::MAX; boxes.len()];
+    for i in 0..boxes.len() {
+        let r = root(&mut parent, i);
+        if stack_of[r] == usize::MAX {
+            stack_of[r] = stacks.len();
+            stacks.push(Vec::new());
+        }
+        stacks[stack_of[r]].push(i);
+    }
+    let cost = |i: &usize| {
+        let r = &boxes[*i];
+        (r.width / r.height.max(1.0)).min(PREFIX + PREFIX_SLACK)
+    };
+    let weighted: Vec<(Vec<usize>, f32)> = stacks
+        .into_iter()
+        .map(|s| {
+            let c = s.iter().map(cost).sum();
+            (s, c)
+        })
+        .collect();
+    let indices: Vec<usize> = (0..weighted.len()).collect();
+    balance(indices, |&k| weighted[k].1, workers)
+        .into_iter()
+        .map(|job| job.iter().flat_map(|&k| weighted[k].0.clone()).collect())
+        .collect()
+}
+
+/// `items` shared out over at most `workers` jobs of about equal total `cost` (the largest
+/// first, each to the least loaded job); no empty jobs.
+fn balance<T>(mut items: Vec<T>, cost: impl Fn(&T) -> f32, workers: usize) -> Vec<Vec<T>> {
+    items.sort_by(|a, b| cost(b).total_cmp(&cost(a)));
+    let mut jobs: Vec<(Vec<T>, f32)> = (0..workers.max(1)).map(|_| (Vec::new(), 0.0)).collect();
+    for item in items {
+        let c = cost(&item);
+        if let Some(job) = jobs.iter_mut().min_by(|a, b| a.1.total_cmp(&b.1)) {
+            job.1 += c;
+            job.0.push(item);
+        }
+    }
+    jobs.into_iter()
+        .map(|(job, _)| job)
+        .filter(|job| !job.is_empty())
+        .collect()
+}
+
 /// The width of `crop` at the net's input height: what its reading costs.
 fn net_columns(crop: &RgbImage) -> u32 {
     let (w, h) = crop.dimensions();
     (w as f32 * LINE_HEIGHT as f32 / h.max(1) as f32).ceil() as u32
 }
 
-/// A box's first look: its first [`PREFIX`] heights, or all of it when little longer.
-fn first_look(rect: &RotatedRect) -> RotatedRect {
-    if rect.width <= (PREFIX + PREFIX_SLACK) * rect.height {
+/// A box's first look: its first `heights` heights, or all of it when little longer.
+fn first_look(rect: &RotatedRect, heights: f32) -> RotatedRect {
+    if rect.width <= (heights + PREFIX_SLACK) * rect.height {
         *rect
     } else {
-        prefix(rect)
+        prefix(rect, heights)
     }
 }
 
@@ -260,9 +420,9 @@ fn gap(upper: &RotatedRect, lower: &RotatedRect) -> f32 {
     (lower.center.y - lower.height / 2.0) - (upper.center.y + upper.height / 2.0)
 }
 
-/// The first [`PREFIX`] heights of a label box.
-fn prefix(label: &RotatedRect) -> RotatedRect {
-    let width = label.width.min(PREFIX * label.height);
+/// The first `heights` heights of a label box.
+fn prefix(label: &RotatedRect, heights: f32) -> RotatedRect {
+    let width = label.width.min(heights * label.height);
     let shift = (label.width - width) / 2.0;
     let u = label.axis_u();
     RotatedRect {
@@ -331,6 +491,39 @@ mod tests {
     }
 
     #[test]
+    fn stacks_stay_whole_and_are_shared_out_evenly() {
+        // Two columns of label/value stacks and a lone box.
+        let boxes = [
+            rect(100.0, 100.0, 200.0, 16.0),
+            rect(101.0, 118.0, 150.0, 20.0),
+            rect(400.0, 100.0, 200.0, 16.0),
+            rect(401.0, 118.0, 150.0, 20.0),
+            rect(700.0, 300.0, 60.0, 20.0),
+        ];
+        let under: Vec<Option<usize>> = (0..boxes.len()).map(|i| value_under(&boxes, i)).collect();
+        assert_eq!(under, [Some(1), None, Some(3), None, None]);
+        let jobs = split_stacks(&boxes, &under, 2);
+        assert_eq!(jobs.len(), 2);
+        let mut all: Vec<usize> = jobs.concat();
+        all.sort();
+        assert_eq!(all, [0, 1, 2, 3, 4]);
+        for job in &jobs {
+            // A label and its value are read by the same worker.
+            assert_eq!(job.contains(&0), job.contains(&1), "{jobs:?}");
+            assert_eq!(job.contains(&2), job.contains(&3), "{jobs:?}");
+        }
+        assert_eq!(split_stacks(&boxes, &under, 1).len(), 1);
+        assert!(split_stacks(&[], &[], 2).is_empty());
+    }
+
+    #[test]
+    fn balance_gives_the_largest_first_to_the_least_loaded() {
+        let jobs = balance(vec![5.0f32, 1.0, 4.0, 2.0], |c| *c, 2);
+        assert_eq!(jobs, [vec![5.0, 1.0], vec![4.0, 2.0]]);
+        assert_eq!(balance(vec![3.0f32], |c| *c, 4), [vec![3.0]]);
+    }
+
+    #[test]
     fn label_prefix_keeps_the_left_end() {
         let r = RotatedRect {
             center: Point::new(100.0, 50.0),
@@ -338,7 +531,7 @@ mod tests {
             height: 10.0,
             angle: 0.0,
         };
-        let p = prefix(&r);
+        let p = prefix(&r, PREFIX);
         assert_eq!(p.width, 80.0);
         assert_eq!(p.center.x - p.width / 2.0, 0.0);
     }

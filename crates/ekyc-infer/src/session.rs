@@ -2,7 +2,8 @@
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard};
 
 use ort::session::builder::GraphOptimizationLevel;
 use ort::session::{Session, SessionInputValue};
@@ -66,13 +67,21 @@ pub struct ModelFile<'a> {
     pub free_axes: &'a [usize],
 }
 
-/// A loaded model. `Session::run` needs `&mut`, so calls are serialised by a mutex.
+/// Most copies of one session in a pool.
+pub const MAX_SESSION_COPIES: usize = 8;
+
+/// A loaded model. `Session::run` needs `&mut`, so calls are serialised by a mutex per
+/// session; a pool ([`ModelSession::pooled`]) holds several sessions of the same file so that
+/// that many calls can run at once.
 pub struct ModelSession {
     name: String,
     path: PathBuf,
+    free_axes: Vec<usize>,
     inputs: Vec<TensorInfo>,
     outputs: Vec<TensorInfo>,
-    session: Mutex<Session>,
+    sessions: Vec<Mutex<Session>>,
+    /// Where the next call starts looking for a free session.
+    next: AtomicUsize,
     // Keeps the environment alive as long as the session.
     _runtime: Runtime,
 }
@@ -129,36 +138,7 @@ impl ModelSession {
         file: &ModelFile,
         opts: &SessionOptions,
     ) -> Result<ModelSession, InferError> {
-        let ModelFile {
-            name,
-            path,
-            free_axes,
-        } = *file;
-        let context = format!("creating a session for {name} from {}", path.display());
-        let err = |e: &dyn std::fmt::Display| InferError::ort(context.clone(), e);
-        let mut builder = Session::builder(runtime.environment())
-            .map_err(|e| err(&e))?
-            .with_optimization_level(GraphOptimizationLevel::Level3)
-            .map_err(|e| err(&e))?
-            .with_intra_threads(opts.intra_threads.max(1))
-            .map_err(|e| err(&e))?
-            .with_inter_threads(1)
-            .map_err(|e| err(&e))?
-            // Spinning threads burn a core while idle; bad on a small shared box.
-            .with_intra_op_spinning(false)
-            .map_err(|e| err(&e))?;
-        let session = if free_axes.is_empty() {
-            builder.commit_from_file(path)
-        } else {
-            let bytes = std::fs::read(path).map_err(|e| InferError::io(path, e))?;
-            let freed =
-                free_io_axes(&bytes, free_axes).map_err(|message| InferError::ModelFormat {
-                    path: path.to_path_buf(),
-                    message,
-                })?;
-            builder.commit_from_memory(&freed)
-        }
-        .map_err(|e| err(&e))?;
+        let session = build_session(runtime, file, opts)?;
         let inputs = session
             .inputs()
             .iter()
@@ -170,13 +150,58 @@ impl ModelSession {
             .map(TensorInfo::from_outlet)
             .collect();
         Ok(ModelSession {
-            name: name.to_string(),
-            path: path.to_path_buf(),
+            name: file.name.to_string(),
+            path: file.path.to_path_buf(),
+            free_axes: file.free_axes.to_vec(),
             inputs,
             outputs,
-            session: Mutex::new(session),
+            sessions: vec![Mutex::new(session)],
+            next: AtomicUsize::new(0),
             _runtime: runtime.clone(),
         })
+    }
+
+    /// A pool of `copies` sessions of this model's (already verified) file, each with
+    /// `opts.intra_threads` threads: up to `copies` calls run at once, each on its own
+    /// session (for callers that spread independent calls over threads).
+    pub fn pooled(&self, copies: usize, opts: &SessionOptions) -> Result<ModelSession, InferError> {
+        let file = ModelFile {
+            name: &self.name,
+            path: &self.path,
+            free_axes: &self.free_axes,
+        };
+        let sessions = (0..copies.clamp(1, MAX_SESSION_COPIES))
+            .map(|_| build_session(&self._runtime, &file, opts).map(Mutex::new))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(ModelSession {
+            name: self.name.clone(),
+            path: self.path.clone(),
+            free_axes: self.free_axes.clone(),
+            inputs: self.inputs.clone(),
+            outputs: self.outputs.clone(),
+            sessions,
+            next: AtomicUsize::new(0),
+            _runtime: self._runtime.clone(),
+        })
+    }
+
+    /// Sessions in this model's pool.
+    pub fn copies(&self) -> usize {
+        self.sessions.len()
+    }
+
+    /// A free session of the pool, else (all busy) the next one in turn, waited for.
+    fn session(&self) -> MutexGuard<'_, Session> {
+        let n = self.sessions.len();
+        let start = self.next.fetch_add(1, Ordering::Relaxed) % n;
+        for k in 0..n {
+            if let Ok(s) = self.sessions[(start + k) % n].try_lock() {
+                return s;
+            }
+        }
+        self.sessions[start]
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
     }
 
     pub fn inputs(&self) -> &[TensorInfo] {
@@ -197,6 +222,44 @@ impl ModelSession {
             message,
         }
     }
+}
+
+/// One ONNX Runtime session of `file`.
+fn build_session(
+    runtime: &Runtime,
+    file: &ModelFile,
+    opts: &SessionOptions,
+) -> Result<Session, InferError> {
+    let ModelFile {
+        name,
+        path,
+        free_axes,
+    } = *file;
+    let context = format!("creating a session for {name} from {}", path.display());
+    let err = |e: &dyn std::fmt::Display| InferError::ort(context.clone(), e);
+    let mut builder = Session::builder(runtime.environment())
+        .map_err(|e| err(&e))?
+        .with_optimization_level(GraphOptimizationLevel::Level3)
+        .map_err(|e| err(&e))?
+        .with_intra_threads(opts.intra_threads.max(1))
+        .map_err(|e| err(&e))?
+        .with_inter_threads(1)
+        .map_err(|e| err(&e))?
+        // Spinning threads burn a core while idle; bad on a small shared box.
+        .with_intra_op_spinning(false)
+        .map_err(|e| err(&e))?;
+    let session = if free_axes.is_empty() {
+        builder.commit_from_file(path)
+    } else {
+        let bytes = std::fs::read(path).map_err(|e| InferError::io(path, e))?;
+        let freed = free_io_axes(&bytes, free_axes).map_err(|message| InferError::ModelFormat {
+            path: path.to_path_buf(),
+            message,
+        })?;
+        builder.commit_from_memory(&freed)
+    }
+    .map_err(|e| err(&e))?;
+    Ok(session)
 }
 
 impl Model for ModelSession {
@@ -224,7 +287,7 @@ impl Model for ModelSession {
                 .map_err(|e| self.bad(format!("input `{}`: {e}", tensor.name)))?;
             values.push((Cow::Borrowed(tensor.name.as_str()), value.into()));
         }
-        let mut session = self.session.lock().unwrap_or_else(|p| p.into_inner());
+        let mut session = self.session();
         let outputs = session
             .run(values)
             .map_err(|e| InferError::ort(format!("running {}", self.name), e))?;

@@ -231,3 +231,43 @@ fn centerface_finds_real_faces_and_not_flat_grey() {
     eprintln!("flat grey: {peak:?}");
     assert!(peak.score < 0.2, "grey image peak {}", peak.score);
 }
+
+/// A pool of two sessions runs two calls at once and gives the same output as the session it
+/// was made from.
+#[test]
+fn pooled_sessions_run_concurrently_with_the_same_output() {
+    let Some(engine) = engine() else { return };
+    let session = engine.session(MODEL).expect("loaded");
+    let pool = session
+        .pooled(2, &SessionOptions { intra_threads: 1 })
+        .expect("pool");
+    assert_eq!(pool.copies(), 2);
+    assert_eq!(pool.inputs(), session.inputs());
+    let shape = &session.inputs()[0].shape;
+    let side = |d: i64| if d > 0 { d as usize } else { 64 };
+    let input = ArrayD::from_shape_fn(vec![1, 3, side(shape[2]), side(shape[3])], |i| {
+        ((i[1] * 7 + i[2] * 3 + i[3]) % 255) as f32
+    });
+    let name = session.inputs()[0].name.clone();
+    let run = |m: &dyn Model| {
+        m.run(&[NamedTensor::new(&name, input.clone())])
+            .expect("run")
+            .remove(0)
+            .data
+    };
+    let want = run(session.as_ref());
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(|| run(&pool));
+        let b = run(&pool);
+        (a.join().expect("thread"), b)
+    });
+    for got in [a, b] {
+        assert_eq!(got.shape(), want.shape());
+        let diff = got
+            .iter()
+            .zip(want.iter())
+            .map(|(x, y)| (x - y).abs())
+            .fold(0f32, f32::max);
+        assert!(diff < 1e-3, "pooled output differs by {diff}");
+    }
+}

@@ -12,6 +12,8 @@ use ekyc_doc::MrzReader;
 
 use crate::commands::ocr::ModelArgs;
 
+mod profile;
+
 #[derive(Args)]
 pub struct BenchOcrArgs {
     #[arg(long, default_value_t = 10)]
@@ -23,6 +25,10 @@ pub struct BenchOcrArgs {
     /// Page without MRZ for the "no MRZ" row (default: documents/d019.jpg, a text page).
     #[arg(long)]
     no_mrz_image: Option<PathBuf>,
+    /// Instead of the table: the per-call breakdown (input size, wall and CPU ms of every net
+    /// call) of one warm MRZ read and one warm visual-zone read.
+    #[arg(long)]
+    profile: bool,
     #[command(flatten)]
     models: ModelArgs,
 }
@@ -112,6 +118,11 @@ pub fn run(args: &BenchOcrArgs) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| data_file("d019.jpg"));
     let jpeg = passport_photo(&path)?;
+    if args.profile {
+        let limits = ekyc_media::ImageLimits::default();
+        let image = ekyc_media::decode_image(&jpeg, &limits)?.image;
+        return profile::run(&args.models.ocr_engine()?, &image);
+    }
     let no_mrz_jpeg = passport_photo(&no_mrz_path)?;
     let reader = args.models.mrz_reader()?;
     let limits = ekyc_media::ImageLimits::default();
