@@ -25,6 +25,7 @@ pub mod photocopy;
 mod plane;
 pub mod screen;
 pub mod tampered;
+mod tampered_seams;
 mod view;
 
 use std::time::Instant;

@@ -231,24 +231,25 @@ fn screen_detector() {
 
 #[test]
 fn tampered_detector() {
-    let clean = card(5);
+    // The fixture is drawn with grid-exact hard edges, which is what a paste looks like: seen
+    // through a lens (softened) it is a clean card, and a patch pasted afterwards is not.
+    let clean = through_lens(&card(5));
     let mut pasted = clean.clone();
     // A re-typed field: a noiseless patch of paper with fresh text over part of the text.
     fill(&mut pasted, (200, 110, 300, 70), [205, 200, 185]);
     for i in 0..12 {
         fill(&mut pasted, (210 + i * 22, 130, 14, 14), [25, 25, 30]);
     }
-    // The levels keep tampered quiet (no useful ROC point on generated photos), so the
-    // fixture is held to the strict threshold only... and must still score above clean.
-    let (negative, positive) = (
+    assert_splits(
+        CardAlarm::Tampered,
         score(tampered::detect, &clean),
         score(tampered::detect, &pasted),
     );
-    let strict = Level::Strict.thresholds().tampered;
-    assert!(
-        negative < strict && positive > negative,
-        "{negative} {positive}"
-    );
+}
+
+/// The fixture as a camera sees it: print edges softened by the optics (σ 0.8 px).
+fn through_lens(img: &RgbImage) -> RgbImage {
+    image::imageops::blur(img, 0.8)
 }
 
 #[test]
@@ -354,7 +355,11 @@ fn disabled_stage_reports_9109_and_clean_card_nothing() {
         check(&img, &CardHints::default(), &off).wire_codes(),
         vec![-9109]
     );
-    let report = check(&img, &CardHints::default(), &AlarmConfig::default());
+    // The drawn fixture's grid-exact hard edges are what a paste looks like (tampered has its
+    // own test on the fixture seen through a lens), so tampered is left out here.
+    let mut config = AlarmConfig::default();
+    config.overrides.tampered = Some(f32::MAX);
+    let report = check(&img, &CardHints::default(), &config);
     assert!(report.raised.is_empty(), "{:?}", report.detections);
     assert_eq!(report.detections.len(), 6);
     // Tiny and degenerate inputs never panic.
