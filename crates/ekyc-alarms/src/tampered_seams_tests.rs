@@ -4,7 +4,7 @@
 use image::{Rgb, RgbImage};
 
 use super::*;
-use crate::view::CardHints;
+use crate::view::{CardHints, MrzHint};
 
 /// Deterministic xorshift noise in [-0.5, 0.5).
 struct Rng(u64);
@@ -87,4 +87,38 @@ fn tiny_or_flat_images_score_nothing() {
     assert_eq!(corner_of(&flat).score, 0.0);
     let tiny = RgbImage::from_pixel(40, 30, Rgb([10, 200, 30]));
     assert_eq!(corner_of(&tiny), Corner::default());
+}
+
+/// An MRZ hint for the card rotated by `degrees`: two lines near the card's bottom.
+fn mrz_hint(degrees: f32) -> CardHints {
+    let (s, c) = degrees.to_radians().sin_cos();
+    let (cx, cy) = (W as f32 / 2.0, H as f32 / 2.0);
+    let rot = |(u, v): (f32, f32)| {
+        let (du, dv) = (u - cx, v - cy);
+        (c * du - s * dv + cx, s * du + c * dv + cy)
+    };
+    CardHints {
+        mrz: Some(MrzHint {
+            corners: [(60.0, 400.0), (660.0, 400.0), (660.0, 450.0), (60.0, 450.0)].map(rot),
+            lines: 2,
+            chars: 44,
+        }),
+        ..CardHints::default()
+    }
+}
+
+#[test]
+fn detector_weighs_the_corner_by_the_card_tilt() {
+    let score =
+        |img: &RgbImage, hints: &CardHints| crate::tampered::detect(&View::new(img, hints)).score;
+    let clean = photo(5.0, 7);
+    let mut pasted = clean.clone();
+    paste(&mut pasted, (330, 190, 180, 44));
+    let tilted = mrz_hint(5.0);
+    let t = crate::config::Level::Balanced.thresholds().tampered;
+    assert!(score(&clean, &tilted) < t, "{}", score(&clean, &tilted));
+    assert!(score(&pasted, &tilted) >= t, "{}", score(&pasted, &tilted));
+    // Axis-aligned card (scan) or no MRZ: not judged.
+    assert_eq!(score(&pasted, &mrz_hint(0.0)), 0.0);
+    assert_eq!(score(&pasted, &CardHints::default()), 0.0);
 }
