@@ -2,7 +2,8 @@
 //! ends in a cut one pixel wide, straight along the pixel grid, that never went through the
 //! camera's optics; the card's own print is softened by them and, in a photo, tilted with the
 //! card. A cut is the step between two neighbouring columns (rows) that exceeds the steps on
-//! either side, averaged along a run of [`RUN`] pixels. JPEG's 8×8 block edges make such steps
+//! either side, averaged along a run of [`RUN`] pixels down a column ([`RUN_ACROSS`] along a
+//! row). JPEG's 8×8 block edges make such steps
 //! too, so each run is judged against the runs 8 and 16 pixels away (the same block phase).
 //! A paste has corners: a vertical cut and a horizontal cut meeting end to end. The score is
 //! the weaker of the two cuts at the strongest such corner on the card.
