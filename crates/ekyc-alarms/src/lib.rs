@@ -6,7 +6,7 @@
 //! | covered | -9101 | [`covered`]: finger or non-paper object over the card's edge (card outline from the MRZ and from edge lines); card or MRZ out of frame |
 //! | photocopy | -9102 | [`photocopy`]: chromaticity spread and coloured-ink share (cast-invariant colourfulness) |
 //! | screen recapture | -9103 | [`screen`]: isolated spectral peaks of the sub-pixel grid / moiré |
-//! | tampered | -9104 | [`tampered`]: a compact region much smoother than the noise around it (levels keep it quiet) |
+//! | tampered | -9104 | [`tampered`]: corners of grid-straight one-pixel cuts (a paste's border) on a card tilted in the photo |
 //! | reflective | -9107 | [`glare`]: clipped near-white blobs with the print under them washed out |
 //! | blurry | -9108 | [`blur`]: re-blur measure on the card's most textured tiles |
 //!
@@ -25,6 +25,7 @@ pub mod photocopy;
 mod plane;
 pub mod screen;
 pub mod tampered;
+mod tampered_seams;
 mod view;
 
 use std::time::Instant;

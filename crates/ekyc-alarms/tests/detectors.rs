@@ -238,17 +238,15 @@ fn tampered_detector() {
     for i in 0..12 {
         fill(&mut pasted, (210 + i * 22, 130, 14, 14), [25, 25, 30]);
     }
-    // The levels keep tampered quiet (no useful ROC point on generated photos), so the
-    // fixture is held to the strict threshold only... and must still score above clean.
+    // This fixture is drawn axis-aligned with grid-exact hard edges, like a flat digital scan:
+    // its printed boxes look exactly like a paste, so the seam cue does not judge a card
+    // that is not tilted (nor one whose tilt is unknown: no MRZ hint). Pastes into tilted
+    // photographed cards are tested in src/tampered_seams_tests.rs.
     let (negative, positive) = (
         score(tampered::detect, &clean),
         score(tampered::detect, &pasted),
     );
-    let strict = Level::Strict.thresholds().tampered;
-    assert!(
-        negative < strict && positive > negative,
-        "{negative} {positive}"
-    );
+    assert_eq!((negative, positive), (0.0, 0.0));
 }
 
 #[test]

@@ -1,0 +1,177 @@
+//! Paste seams for tampered (-9104): a photo or a re-typed patch pasted into the saved picture
+//! ends in a cut one pixel wide, straight along the pixel grid, that never went through the
+//! camera's optics; the card's own print is softened by them and, in a photo, tilted with the
+//! card. A cut is the step between two neighbouring columns (rows) that exceeds the steps on
+//! either side, averaged along a run of [`RUN`] pixels down a column ([`RUN_ACROSS`] along a
+//! row). JPEG's 8×8 block edges make such steps
+//! too, so each run is judged against the runs 8 and 16 pixels away (the same block phase).
+//! A paste has corners: a vertical cut and a horizontal cut meeting end to end. The score is
+//! the weaker of the two cuts at the strongest such corner on the card.
+
+use image::RgbImage;
+
+use crate::plane::Rect;
+use crate::view::View;
+
+/// Length of a vertical cut run, pixels (full resolution): a re-typed field is short.
+pub const RUN: usize = 24;
+/// Length of a horizontal cut run: longer, so that the print of a card tilted by a degree or
+/// two (0.8 px over 48) does not pass for a grid-straight cut.
+pub const RUN_ACROSS: usize = 48;
+/// How far (pixels) the two cuts of a corner may miss each other.
+const SLACK: usize = 2;
+/// Cuts weaker than this are not searched for corners (clean print reaches ~80).
+const MIN_CUT: f32 = 10.0;
+/// Largest region examined (pixels): bigger cards are examined on their central part.
+const MAX_PIXELS: usize = 1_600_000;
+
+/// The strongest corner of two grid-straight cuts.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Corner {
+    /// The weaker cut's contrast against its same-phase neighbours.
+    pub score: f32,
+    /// Corner position, full-resolution pixels.
+    pub x: usize,
+    pub y: usize,
+}
+
+/// Luma (BT.601) of `r` in the full image.
+fn luma(full: &RgbImage, r: Rect) -> (Vec<f32>, usize, usize) {
+    let (w, h) = (r.width(), r.height());
+    let mut out = Vec::with_capacity(w * h);
+    for y in r.y0..r.y1 {
+        for x in r.x0..r.x1 {
+            let p = full.get_pixel(x as u32, y as u32).0;
+            out.push(0.299 * p[0] as f32 + 0.587 * p[1] as f32 + 0.114 * p[2] as f32);
+        }
+    }
+    (out, w, h)
+}
+
+/// Cut contrast of vertical boundaries: `c[y * w + x]` for the run of rows `y..y + run_len` at the
+/// boundary between columns `x - 1` and `x` (0 where undefined).
+fn vertical_cuts(y: &[f32], w: usize, h: usize, run_len: usize) -> Vec<f32> {
+    let mut out = vec![0.0f32; w * h];
+    if w < 40 || h <= run_len {
+        return out;
+    }
+    // excess[y][x]: how much the step into column x beats the steps on either side.
+    let mut excess = vec![0.0f32; w * h];
+    for row in 0..h {
+        let p = &y[row * w..(row + 1) * w];
+        for x in 2..w - 1 {
+            let s = (p[x] - p[x - 1]).abs();
+            let a = (p[x - 1] - p[x - 2]).abs();
+            let b = (p[x + 1] - p[x]).abs();
+            excess[row * w + x] = (s - a.max(b)).max(0.0);
+        }
+    }
+    // Run means down the columns.
+    let mut run = vec![0.0f32; w];
+    for r in 0..run_len {
+        for x in 0..w {
+            run[x] += excess[r * w + x];
+        }
+    }
+    let inv = 1.0 / run_len as f32;
+    for top in 0..=h - run_len {
+        if top > 0 {
+            for x in 0..w {
+                run[x] += excess[(top + run_len - 1) * w + x] - excess[(top - 1) * w + x];
+            }
+        }
+        for x in 16..w - 16 {
+            // Median of the four same-phase runs: drop the largest and the smallest.
+            let base = [run[x - 16], run[x - 8], run[x + 8], run[x + 16]];
+            let (lo, hi) = base
+                .iter()
+                .fold((f32::MAX, f32::MIN), |(lo, hi), &b| (lo.min(b), hi.max(b)));
+            let b = 0.5 * (base.iter().sum::<f32>() - lo - hi) * inv;
+            out[top * w + x] = (run[x] * inv - b) / (b + 1.0);
+        }
+    }
+    out
+}
+
+fn transpose(a: &[f32], w: usize, h: usize) -> Vec<f32> {
+    let mut out = vec![0.0f32; w * h];
+    for y in 0..h {
+        for x in 0..w {
+            out[x * h + y] = a[y * w + x];
+        }
+    }
+    out
+}
+
+/// Best value of `m` (w × h) in the box around (x, y) ± SLACK.
+fn near(m: &[f32], w: usize, h: usize, x: isize, y: isize) -> f32 {
+    let s = SLACK as isize;
+    let mut best = 0.0f32;
+    for yy in (y - s).max(0)..=(y + s).min(h as isize - 1) {
+        for xx in (x - s).max(0)..=(x + s).min(w as isize - 1) {
+            best = best.max(m[yy as usize * w + xx as usize]);
+        }
+    }
+    best
+}
+
+/// The strongest grid-straight corner whose point lies on the card (`v.on_card`).
+pub fn strongest_corner(v: &View) -> Corner {
+    let mut r = v.card_full;
+    r.x1 = r.x1.min(v.full.width() as usize);
+    r.y1 = r.y1.min(v.full.height() as usize);
+    while r.area() > MAX_PIXELS {
+        let (dw, dh) = (r.width() / 20, r.height() / 20);
+        r = Rect {
+            x0: r.x0 + dw,
+            y0: r.y0 + dh,
+            x1: r.x1 - dw,
+            y1: r.y1 - dh,
+        };
+    }
+    let (y, w, h) = luma(v.full, r);
+    if w <= 2 * RUN_ACROSS + 32 || h <= 2 * RUN_ACROSS + 32 {
+        return Corner::default();
+    }
+    // vert[y * w + x]: run rows y..y+RUN at column boundary x.
+    let vert = vertical_cuts(&y, w, h, RUN);
+    // horiz[y * w + x]: run columns x..x+RUN_ACROSS at row boundary y.
+    let horiz = transpose(&vertical_cuts(&transpose(&y, w, h), h, w, RUN_ACROSS), h, w);
+    let on_card = |x: usize, y: usize| {
+        let f = v.factor;
+        let (wx, wy) = ((r.x0 + x) / f, (r.y0 + y) / f);
+        wx < v.y.w && wy < v.y.h && v.on_card(wx, wy)
+    };
+    let mut order: Vec<usize> = (0..vert.len()).filter(|&i| vert[i] > MIN_CUT).collect();
+    order.sort_by(|&a, &b| vert[b].total_cmp(&vert[a]));
+    let mut best = Corner::default();
+    for i in order {
+        let cut = vert[i];
+        if cut <= best.score {
+            break;
+        }
+        let (x, top) = (i % w, i / w);
+        // The vertical run's two ends, each meeting a horizontal run going right or left.
+        for cy in [top, top + RUN] {
+            if !on_card(x, cy) {
+                continue;
+            }
+            let (xi, yi) = (x as isize, cy as isize);
+            let across =
+                near(&horiz, w, h, xi, yi).max(near(&horiz, w, h, xi - RUN_ACROSS as isize, yi));
+            let score = cut.min(across);
+            if score > best.score {
+                best = Corner {
+                    score,
+                    x: r.x0 + x,
+                    y: r.y0 + cy,
+                };
+            }
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+#[path = "tampered_seams_tests.rs"]
+mod tests;

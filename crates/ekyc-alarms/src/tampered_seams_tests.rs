@@ -1,0 +1,124 @@
+//! Generated fixtures: a "photographed" card (print tilted by a few degrees and softened by
+//! the optics, sensor noise) and the same photo with an axis-aligned patch pasted in.
+
+use image::{Rgb, RgbImage};
+
+use super::*;
+use crate::view::{CardHints, MrzHint};
+
+/// Deterministic xorshift noise in [-0.5, 0.5).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> f32 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 >> 40) as f32 / (1u64 << 24) as f32 - 0.5
+    }
+}
+
+const W: u32 = 720;
+const H: u32 = 500;
+
+/// Print of the card at (u, v) (card coordinates): paper with guilloche-like waves, a dark
+/// portrait box and bars of text, with edges softened over ~1.5 px.
+fn print(u: f32, v: f32) -> f32 {
+    let soft = |d: f32| (0.5 + d / 1.5).clamp(0.0, 1.0);
+    let mut level = 200.0 + 12.0 * ((u * 0.11 + 6.0 * (v * 0.03).sin()).sin());
+    let portrait = soft(u - 60.0) * soft(230.0 - u) * soft(v - 90.0) * soft(330.0 - v);
+    level += (60.0 + 30.0 * (u * 0.05).sin() - level) * portrait;
+    for row in 0..6 {
+        let top = 100.0 + 35.0 * row as f32;
+        let bar = soft(u - 280.0) * soft(600.0 - u) * soft(v - top) * soft(top + 14.0 - v);
+        level += (35.0 - level) * bar * (0.6 + 0.4 * (u * 0.7).sin().abs());
+    }
+    level
+}
+
+/// The card rotated by `degrees` about the photo centre, with noise σ ≈ 2.
+fn photo(degrees: f32, seed: u64) -> RgbImage {
+    let mut rng = Rng(seed);
+    let (s, c) = degrees.to_radians().sin_cos();
+    let (cx, cy) = (W as f32 / 2.0, H as f32 / 2.0);
+    RgbImage::from_fn(W, H, |x, y| {
+        let (dx, dy) = (x as f32 - cx, y as f32 - cy);
+        let (u, v) = (c * dx + s * dy + cx, -s * dx + c * dy + cy);
+        let l = (print(u, v) + 7.0 * rng.next()).clamp(0.0, 255.0) as u8;
+        Rgb([l, l, l.saturating_sub(8)])
+    })
+}
+
+/// Paste a flat patch with new "text" bars at (x0, y0), size w × h (grid-aligned, hard edges).
+fn paste(img: &mut RgbImage, (x0, y0, w, h): (u32, u32, u32, u32)) {
+    for y in y0..y0 + h {
+        for x in x0..x0 + w {
+            let text = (y - y0) > h / 4 && (y - y0) < 3 * h / 4 && (x / 9) % 2 == 0;
+            let l = if text { 30 } else { 196 };
+            img.put_pixel(x, y, Rgb([l, l, l - 8]));
+        }
+    }
+}
+
+fn corner_of(img: &RgbImage) -> Corner {
+    strongest_corner(&View::new(img, &CardHints::default()))
+}
+
+#[test]
+fn pasted_patch_has_a_strong_corner_tilted_print_does_not() {
+    for (degrees, seed) in [(4.0, 3), (-6.0, 11)] {
+        let clean = photo(degrees, seed);
+        let mut pasted = clean.clone();
+        paste(&mut pasted, (330, 200, 180, 44));
+        let (negative, positive) = (corner_of(&clean), corner_of(&pasted));
+        assert!(negative.score < 20.0, "clean {negative:?}");
+        assert!(positive.score > 40.0, "pasted {positive:?}");
+        // The corner found lies on the patch (its border or its sharp new text).
+        assert!(
+            (327..=513).contains(&positive.x) && (197..=247).contains(&positive.y),
+            "{positive:?}"
+        );
+    }
+}
+
+#[test]
+fn tiny_or_flat_images_score_nothing() {
+    let flat = RgbImage::from_pixel(300, 200, Rgb([200, 200, 200]));
+    assert_eq!(corner_of(&flat).score, 0.0);
+    let tiny = RgbImage::from_pixel(40, 30, Rgb([10, 200, 30]));
+    assert_eq!(corner_of(&tiny), Corner::default());
+}
+
+/// An MRZ hint for the card rotated by `degrees`: two lines near the card's bottom.
+fn mrz_hint(degrees: f32) -> CardHints {
+    let (s, c) = degrees.to_radians().sin_cos();
+    let (cx, cy) = (W as f32 / 2.0, H as f32 / 2.0);
+    let rot = |(u, v): (f32, f32)| {
+        let (du, dv) = (u - cx, v - cy);
+        (c * du - s * dv + cx, s * du + c * dv + cy)
+    };
+    CardHints {
+        mrz: Some(MrzHint {
+            corners: [(60.0, 400.0), (660.0, 400.0), (660.0, 450.0), (60.0, 450.0)].map(rot),
+            lines: 2,
+            chars: 44,
+        }),
+        ..CardHints::default()
+    }
+}
+
+#[test]
+fn detector_weighs_the_corner_by_the_card_tilt() {
+    let score =
+        |img: &RgbImage, hints: &CardHints| crate::tampered::detect(&View::new(img, hints)).score;
+    let clean = photo(5.0, 7);
+    let mut pasted = clean.clone();
+    paste(&mut pasted, (330, 190, 180, 44));
+    let tilted = mrz_hint(5.0);
+    let t = crate::config::Level::Balanced.thresholds().tampered;
+    assert!(score(&clean, &tilted) < t, "{}", score(&clean, &tilted));
+    assert!(score(&pasted, &tilted) >= t, "{}", score(&pasted, &tilted));
+    // Axis-aligned card (scan) or no MRZ: not judged.
+    assert_eq!(score(&pasted, &mrz_hint(0.0)), 0.0);
+    assert_eq!(score(&pasted, &CardHints::default()), 0.0);
+}
