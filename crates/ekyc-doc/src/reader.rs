@@ -4,7 +4,7 @@
 //! nothing valid turns up the whole image is tried turned by 90°, 270° and 180°.
 
 use ekyc_infer::Engine;
-use ekyc_mrz::{resolve, MrzReading};
+use ekyc_mrz::{doubt, resolve, DoubtLimits, MrzReading};
 use image::imageops::{self, FilterType};
 use image::RgbImage;
 
@@ -77,6 +77,9 @@ pub struct ReaderOptions {
     pub fine_side: Option<u32>,
     /// Bands the closer look may read beyond [`ReaderOptions::max_bands_total`].
     pub max_bands_fine: usize,
+    /// A reading whose check digits hold is still not valid when the recogniser's alternatives
+    /// support another reading they cannot refute (see [`ekyc_mrz::doubt`]).
+    pub doubt: DoubtLimits,
 }
 
 impl Default for ReaderOptions {
@@ -94,6 +97,7 @@ impl Default for ReaderOptions {
             refine_detect_scale: 0.75,
             fine_side: Some(1280),
             max_bands_fine: 2,
+            doubt: DoubtLimits::default(),
         }
     }
 }
@@ -109,6 +113,9 @@ pub struct MrzReader {
 struct Attempt {
     reading: MrzReading,
     confidence: f32,
+    /// For a reading whose check digits all hold: how far inside the doubt limits it stays
+    /// (negative: not valid, see [`ReaderOptions::doubt`]); 0 otherwise.
+    slack: f32,
     /// Where the band lies in the input image (see [`MrzReader::read_located`]).
     corners: [Point; 4],
 }
@@ -174,22 +181,27 @@ impl Attempt {
         self.reading.check_digits_valid && letters_plausible(&self.reading)
     }
 
-    fn rank(&self) -> (bool, bool, usize, f32) {
+    fn rank(&self) -> (bool, bool, usize, f32, f32) {
         let ok = self.reading.checks.iter().filter(|c| c.ok).count();
         let letters = letters_plausible(&self.reading);
         (
             letters,
             self.reading.check_digits_valid,
             ok,
+            self.slack,
             self.confidence,
         )
     }
 
+    /// Plausible first, then valid, more check digits holding, less doubt (among readings
+    /// whose check digits all hold: a look that read a name letter by a hair loses to one that
+    /// read it clearly), higher mean confidence.
     fn better_than(&self, other: &Attempt) -> bool {
         let (a, b) = (self.rank(), other.rank());
         (a.0, a.1, a.2)
             .cmp(&(b.0, b.1, b.2))
             .then(a.3.total_cmp(&b.3))
+            .then(a.4.total_cmp(&b.4))
             == std::cmp::Ordering::Greater
     }
 }
@@ -549,10 +561,20 @@ impl MrzReader {
             }
         };
         let confidence = lines.iter().map(|l| l.confidence).sum::<f32>() / lines.len() as f32;
-        Ok(resolve(&candidates).map(|reading| Attempt {
-            reading: fix_letter_fields(reading, &candidates),
-            confidence,
-            corners: [Point::new(0.0, 0.0); 4],
+        Ok(resolve(&candidates).map(|reading| {
+            let mut reading = fix_letter_fields(reading, &candidates);
+            let mut slack = 0.0;
+            if reading.check_digits_valid {
+                let d = doubt(&reading, &candidates);
+                slack = d.slack(&self.opts.doubt);
+                reading.check_digits_valid &= !d.exceeds(&self.opts.doubt);
+            }
+            Attempt {
+                reading,
+                confidence,
+                slack,
+                corners: [Point::new(0.0, 0.0); 4],
+            }
         }))
     }
 }

@@ -3,6 +3,7 @@
 //! - [`parse`] / [`parse_text`]: read a TD1, TD2, TD3, MRV-A or MRV-B MRZ, report every check digit
 //!   (a wrong printed digit is reported, never "fixed"), expand dates with a documented century rule.
 //! - [`resolve`]: choose among per-character OCR alternatives so that check digits hold.
+//! - [`doubt`]: how far those alternatives support another reading the check digits cannot refute.
 //! - [`normalise_line`]: conservative clean-up of a raw OCR line.
 //! - [`format_td1`], [`format_td2`], [`format_td3`], [`format_mrz`]: build an MRZ with correct
 //!   check digits (synthetic documents, tests).
@@ -14,6 +15,7 @@
 mod check;
 mod confusable;
 mod dates;
+mod doubt;
 mod error;
 mod fields;
 mod format;
@@ -27,6 +29,7 @@ mod swaps;
 pub use check::{char_value, check_digit, is_mrz_char};
 pub use confusable::confusable;
 pub use dates::ParseOptions;
+pub use doubt::{doubt, Doubt, DoubtLimits};
 pub use error::MrzError;
 pub use fields::MrzFields;
 pub use format::{format_mrz, format_td1, format_td2, format_td3, MrzInput};
