@@ -140,6 +140,8 @@ struct Search {
     regions_read: Vec<(RotatedRect, bool)>,
     /// Bands looked at again widened.
     widened: usize,
+    /// Three-line bands read where two of their lines were read before.
+    third_lines: usize,
     /// Bands that may be read in all.
     budget: usize,
 }
@@ -158,6 +160,21 @@ fn same_place(a: &RotatedRect, b: &RotatedRect) -> bool {
 pub(crate) fn read_before(read: &[(RotatedRect, bool)], region: &RotatedRect, steep: bool) -> bool {
     read.iter()
         .any(|(r, was_steep)| same_place(r, region) && (steep || !was_steep))
+}
+
+/// Three lines at `region` where only two-line bands were read before (the region is then half
+/// as tall again): a TD1 whose first line, its trailing fillers cut short by the detector, made
+/// the band of its last two lines rank first.
+pub(crate) fn third_line_added(
+    read: &[(RotatedRect, bool)],
+    region: &RotatedRect,
+    lines: usize,
+) -> bool {
+    let mut before = read
+        .iter()
+        .filter(|(r, _)| same_place(r, region))
+        .peekable();
+    lines == 3 && before.peek().is_some() && before.all(|(r, _)| r.height < 0.8 * region.height)
 }
 
 /// An MRZ reading and where its band lies in the image: corners in image pixels in reading
@@ -328,14 +345,22 @@ impl MrzReader {
             // read in both directions whichever turn found it: read it once. (A band the coarse
             // look found is cut out less precisely, so the full-size look may read it again.)
             let coarse = side.is_some() && side == self.opts.coarse_side;
+            let mut counted = true;
             if let Some(region) = band_region(band, 0.0).filter(|_| !coarse) {
                 let region = unturned(&region, quarter_turns, image);
                 if read_before(&search.regions_read, &region, steep) {
-                    continue;
+                    // Once per image, and outside the budget: the band that took its place was
+                    // read, not a new one.
+                    let third = third_line_added(&search.regions_read, &region, band.lines.len());
+                    if !third || search.third_lines > 0 {
+                        continue;
+                    }
+                    search.third_lines += 1;
+                    counted = false;
                 }
                 search.regions_read.push((region, steep));
             }
-            search.bands_read += 1;
+            search.bands_read += usize::from(counted);
             // The band as found first; then, only if that fails, a wider look (its sides may
             // have been cut off: costs time, and reads more clutter, so not by default).
             for widen in [false, true] {

@@ -168,3 +168,26 @@ fn a_band_read_steep_may_be_read_again_lying_flat() {
     // Elsewhere: a new band.
     assert!(!read_before(&flat_read, &rect(900.0), false));
 }
+
+#[test]
+fn a_three_line_band_is_read_where_two_of_its_lines_were() {
+    use crate::geometry::{Point, RotatedRect};
+    use crate::reader::{read_before, third_line_added};
+    // A TD1's last two lines (read first: two lines score higher when the first line's trailing
+    // fillers were cut short) and the whole three-line band, half a line pitch apart.
+    let band = |cy: f32, height: f32| RotatedRect {
+        center: Point::new(400.0, cy),
+        width: 600.0,
+        height,
+        angle: 0.0,
+    };
+    let two_read = [(band(320.0, 80.0), false)];
+    assert!(read_before(&two_read, &band(300.0, 120.0), false));
+    assert!(third_line_added(&two_read, &band(300.0, 120.0), 3));
+    // The same two lines found again from another direction, or three lines read before: no.
+    assert!(!third_line_added(&two_read, &band(322.0, 82.0), 2));
+    let three_read = [(band(320.0, 80.0), false), (band(300.0, 118.0), false)];
+    assert!(!third_line_added(&three_read, &band(300.0, 120.0), 3));
+    // Nothing read there yet: an ordinary new band.
+    assert!(!third_line_added(&[], &band(300.0, 120.0), 3));
+}

@@ -27,6 +27,9 @@ pub(crate) struct CheckGroup {
     pub digit: Pos,
     /// The all-filler TD3 personal number may print `<` instead of `0` as its check digit.
     pub filler_ok: bool,
+    /// A date that must be known in full (the expiry): a filler among its digits is a misread
+    /// digit (`<` counts as 0, so a `0` read as `<` would otherwise keep the check digit).
+    pub digits_only: bool,
 }
 
 /// Where the document number, its check digit and the rest of the optional data are.
@@ -90,18 +93,21 @@ pub(crate) fn check_groups(format: MrzFormat, chars: &[Vec<char>]) -> Vec<CheckG
             data: doc.data,
             digit: doc.digit,
             filler_ok: false,
+            digits_only: false,
         },
         CheckGroup {
             field: "birth_date",
             data: span_positions(l.birth).collect(),
             digit: l.birth_cd,
             filler_ok: false,
+            digits_only: false,
         },
         CheckGroup {
             field: "expiry_date",
             data: span_positions(l.expiry).collect(),
             digit: l.expiry_cd,
             filler_ok: false,
+            digits_only: true,
         },
     ];
     if let Some(digit) = l.optional_cd {
@@ -110,6 +116,7 @@ pub(crate) fn check_groups(format: MrzFormat, chars: &[Vec<char>]) -> Vec<CheckG
             data: span_positions(l.optional).collect(),
             digit,
             filler_ok: true,
+            digits_only: false,
         });
     }
     if let Some((spans, digit)) = l.composite {
@@ -118,6 +125,7 @@ pub(crate) fn check_groups(format: MrzFormat, chars: &[Vec<char>]) -> Vec<CheckG
             data: spans.iter().flat_map(|&s| span_positions(s)).collect(),
             digit,
             filler_ok: false,
+            digits_only: false,
         });
     }
     groups
@@ -128,7 +136,11 @@ pub(crate) fn evaluate(group: &CheckGroup, chars: &[Vec<char>]) -> CheckResult {
     let printed = at(chars, group.digit);
     let computed = check_digit_chars(group.data.iter().map(|&p| at(chars, p)));
     let all_filler = group.data.iter().all(|&p| at(chars, p) == '<');
+    let mixed = group.digits_only
+        && !all_filler
+        && group.data.iter().any(|&p| !at(chars, p).is_ascii_digit());
     let ok = match computed {
+        Some(_) if mixed => false,
         Some(d) => {
             printed.to_digit(10) == Some(u32::from(d))
                 || (group.filler_ok && printed == '<' && all_filler)

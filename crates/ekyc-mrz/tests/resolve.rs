@@ -82,8 +82,8 @@ fn field_type_rejects_impossible_top_choices() {
 fn no_valid_combination_keeps_the_top_choice() {
     let mut wrong = TD3.map(String::from).to_vec();
     wrong[1].replace_range(5..6, "O");
-    // Alternative too weak to be trusted.
-    let c = candidates(&TD3, &[(1, 5, &[('O', 0.98), ('0', 0.01)])]);
+    // Alternative too weak even for a rescue.
+    let c = candidates(&TD3, &[(1, 5, &[('O', 0.98), ('0', 0.001)])]);
     let r = resolve_with(&c, &opts());
     assert_eq!(r.as_ref().map(|r| r.lines.clone()), Some(wrong.clone()));
     assert_eq!(r.map(|r| r.check_digits_valid), Some(false));
@@ -180,4 +180,39 @@ fn a_near_tie_between_valid_readings_is_not_reported_valid() {
     // The same number printed with digits only: valid.
     let r = resolve_with(&candidates(&TD3, &[]), &opts()).expect("resolves");
     assert!(r.check_digits_valid);
+}
+
+#[test]
+fn a_filler_inside_the_expiry_date_is_a_misread_digit() {
+    // Expiry "120415": its '0' read as '<' keeps the check digit ('<' counts as 0) but a date
+    // that must be known cannot hold a filler: the digit alternative is taken.
+    let c = candidates(&TD3, &[(1, 23, &[('<', 0.8), ('0', 0.15)])]);
+    let r = resolve_with(&c, &opts());
+    assert_eq!(
+        r.as_ref().map(|r| r.lines.clone()),
+        Some(TD3.map(String::from).to_vec())
+    );
+    assert_eq!(r.map(|r| r.check_digits_valid), Some(true));
+    // No digit alternative: the filler stays, and the reading is not valid.
+    let c = candidates(&TD3, &[(1, 23, &[('<', 0.99)])]);
+    let r = resolve_with(&c, &opts());
+    assert_eq!(
+        r.as_ref().map(|r| r.lines[1].chars().nth(23)),
+        Some(Some('<'))
+    );
+    assert_eq!(r.map(|r| r.check_digits_valid), Some(false));
+}
+
+#[test]
+fn a_weak_look_alike_that_makes_a_failing_check_hold_is_read_but_never_valid() {
+    // Document number "L898902C3": its '0' read as 'O' with '0' at only 1 %: below the usual
+    // floor, so only the rescue pass takes it — the text is recovered, not confirmed.
+    let c = candidates(&TD3, &[(1, 5, &[('O', 0.98), ('0', 0.01)])]);
+    let r = resolve_with(&c, &opts());
+    assert_eq!(
+        r.as_ref().map(|r| r.lines.clone()),
+        Some(TD3.map(String::from).to_vec())
+    );
+    assert!(r.as_ref().is_some_and(|r| r.checks.iter().all(|c| c.ok)));
+    assert_eq!(r.map(|r| r.check_digits_valid), Some(false));
 }
