@@ -1,10 +1,16 @@
-//! Tampered (-9104): a portrait or a re-typed field pasted into the saved photo. The cue is
-//! the paste's border (see [`crate::tampered_seams`]): a corner of two cuts one pixel wide,
-//! straight along the pixel grid, which the camera's optics cannot produce on a card's print.
-//! That holds only when the card is tilted in the photo: on a scan or a flat digital image
-//! the card's own printed boxes are grid-straight and as sharp as a paste, so the score is
-//! weighed by the card's tilt (from the MRZ band): none when the card is axis-aligned or its
-//! tilt is unknown, full from [`FULL_TILT_DEG`] on.
+//! Tampered (-9104): a portrait or a re-typed field pasted into the saved photo. Two cues, both
+//! about what the camera's optics cannot produce on a card's print:
+//! - optics mismatch ([`crate::tampered_sharp`]): a block of the card whose edges are much
+//!   sharper than the MRZ's (printed by the same process, seen through the same lens) — the
+//!   paste never went through the optics. Works on straight cards and scans too.
+//! - paste seams ([`crate::tampered_seams`]): a corner of two cuts one pixel wide, straight
+//!   along the pixel grid. That holds only when the card is tilted in the photo: on a scan or
+//!   a flat digital image the card's own printed boxes are grid-straight and as sharp as a
+//!   paste, so the seam score is weighed by the card's tilt (from the MRZ band): none when the
+//!   card is axis-aligned or its tilt is unknown, full from [`FULL_TILT_DEG`] on.
+//!
+//! The score is the stronger of the two, the seam score brought to the sharpness ratio's scale
+//! by [`SEAM_PER_RATIO`].
 //!
 //! An earlier noise-σ feature (compact groups of blocks much smoother than their
 //! neighbourhood) was dropped: scans' noise-free paper looks like a pasted patch and
@@ -14,25 +20,40 @@ use ekyc_types::CardAlarm;
 
 use crate::detection::Detection;
 use crate::tampered_seams::strongest_corner;
+use crate::tampered_sharp::sharpest_block;
 use crate::view::View;
 
 /// Tilt (degrees) from which the card's print can no longer run grid-straight over a cut run
 /// (48 px at 1.5° drift 1.3 px).
 pub const FULL_TILT_DEG: f32 = 1.5;
 
+/// Seam-corner contrast worth one unit of the sharpness ratio: the seams' balanced point
+/// before the merge (36) over the sharpness ratio's (2.0) on the tune split.
+pub const SEAM_PER_RATIO: f32 = 18.0;
+
 pub fn detect(v: &View) -> Detection {
+    let t0 = std::time::Instant::now();
+    let sharp = sharpest_block(v);
+    let sharp_ms = t0.elapsed().as_secs_f32() * 1000.0;
     let tilt = card_tilt_deg(v);
     let weight = tilt.map_or(0.0, |t| (t / FULL_TILT_DEG).min(1.0));
-    if weight <= 0.0 {
-        return Detection::new(CardAlarm::Tampered, 0.0)
-            .with("card_tilt_deg", tilt.unwrap_or(-1.0));
-    }
-    let corner = strongest_corner(v);
-    Detection::new(CardAlarm::Tampered, corner.score * weight)
+    let corner = if weight > 0.0 {
+        strongest_corner(v)
+    } else {
+        Default::default()
+    };
+    let seam = corner.score * weight / SEAM_PER_RATIO;
+    Detection::new(CardAlarm::Tampered, seam.max(sharp.ratio))
         .with("card_tilt_deg", tilt.unwrap_or(-1.0))
         .with("seam_corner", corner.score)
         .with("corner_x", corner.x as f32)
         .with("corner_y", corner.y as f32)
+        .with("sharp_ratio", sharp.ratio)
+        .with("sharp_block", sharp.block)
+        .with("sharp_mrz", sharp.mrz)
+        .with("sharp_x", sharp.x as f32)
+        .with("sharp_y", sharp.y as f32)
+        .with("sharp_ms", sharp_ms)
 }
 
 /// The MRZ band's angle to the nearer image axis, degrees (`None` without an MRZ hint).

@@ -35,15 +35,18 @@ pub struct Corner {
     pub y: usize,
 }
 
-/// Luma (BT.601) of `r` in the full image.
-fn luma(full: &RgbImage, r: Rect) -> (Vec<f32>, usize, usize) {
+/// Luma (BT.601) of `r` in the full image, row-major.
+pub(crate) fn luma(full: &RgbImage, r: Rect) -> (Vec<f32>, usize, usize) {
     let (w, h) = (r.width(), r.height());
+    let stride = full.width() as usize * 3;
+    let raw = full.as_raw();
     let mut out = Vec::with_capacity(w * h);
     for y in r.y0..r.y1 {
-        for x in r.x0..r.x1 {
-            let p = full.get_pixel(x as u32, y as u32).0;
-            out.push(0.299 * p[0] as f32 + 0.587 * p[1] as f32 + 0.114 * p[2] as f32);
-        }
+        let row = &raw[y * stride + r.x0 * 3..y * stride + r.x1 * 3];
+        out.extend(
+            row.chunks_exact(3)
+                .map(|p| 0.299 * p[0] as f32 + 0.587 * p[1] as f32 + 0.114 * p[2] as f32),
+        );
     }
     (out, w, h)
 }

@@ -118,7 +118,8 @@ fn detector_weighs_the_corner_by_the_card_tilt() {
     let t = crate::config::Level::Balanced.thresholds().tampered;
     assert!(score(&clean, &tilted) < t, "{}", score(&clean, &tilted));
     assert!(score(&pasted, &tilted) >= t, "{}", score(&pasted, &tilted));
-    // Axis-aligned card (scan) or no MRZ: not judged.
+    // Axis-aligned card (scan) or no MRZ: the seams are not judged (and this fixture has no
+    // MRZ print for the optics cue).
     assert_eq!(score(&pasted, &mrz_hint(0.0)), 0.0);
     assert_eq!(score(&pasted, &CardHints::default()), 0.0);
 }

@@ -240,8 +240,10 @@ fn tampered_detector() {
     }
     // This fixture is drawn axis-aligned with grid-exact hard edges, like a flat digital scan:
     // its printed boxes look exactly like a paste, so the seam cue does not judge a card
-    // that is not tilted (nor one whose tilt is unknown: no MRZ hint). Pastes into tilted
-    // photographed cards are tested in src/tampered_seams_tests.rs.
+    // that is not tilted (nor one whose tilt is unknown: no MRZ hint), and without an MRZ
+    // the optics cue has nothing to compare with. Pastes into tilted photographed cards are
+    // tested in src/tampered_seams_tests.rs, re-typed fields on scans in
+    // src/tampered_sharp_tests.rs.
     let (negative, positive) = (
         score(tampered::detect, &clean),
         score(tampered::detect, &pasted),

@@ -1,0 +1,199 @@
+//! Optics mismatch for tampered (-9104): everything printed on a card reached the photo through
+//! the same lens (or scanner optics), so its edges are no sharper than the MRZ's, which is
+//! printed by the same process. A portrait pasted from a digital photo or a field re-typed on a
+//! flat patch after the photo was taken never went through the optics: its edges (and the
+//! paste's own border) are steps one pixel wide. This cue does not need the card to be tilted.
+//!
+//! An edge's sharpness is its steepest step between two neighbouring pixels over its whole
+//! monotone rise (1 for a one-pixel step, about 0.4 for an edge blurred by σ ≈ 1 px), measured
+//! along the rows at full resolution. The MRZ band gives the optics' value (median over its
+//! edges); each [`BLOCK`]-px block deep on the card gives the median over its own edges; the
+//! score is the sharpest block over the MRZ's value.
+
+use crate::plane::Rect;
+use crate::view::{in_quad, Quad, View};
+
+/// Block side (full-resolution pixels) over which a region's edges are pooled.
+pub const BLOCK: usize = 32;
+/// Blocks overlap by half.
+const STEP: usize = BLOCK / 2;
+/// Edges a block needs for its median to mean something (a few letters' strokes).
+const MIN_BLOCK_EDGES: usize = 8;
+/// Edges the MRZ band needs.
+const MIN_MRZ_EDGES: usize = 30;
+/// Smallest monotone rise (grey levels) that counts as an edge of print: dark text and
+/// photo edges, far above the noise (50 and 80 kept noisier edges: tune 54-56 % against 56 %
+/// at 2-4 clean alarms in 100; 140 left too few edges: 50 %).
+const MIN_RISE: f32 = 110.0;
+/// How far (pixels) an edge's monotone rise is followed on either side of its steepest step.
+const REACH: usize = 4;
+/// The MRZ band grown by this share of its height above and below, so that its own edges are
+/// not counted as the card's.
+const BAND_MARGIN: f32 = 0.2;
+/// Every this many rows is measured: the medians need far fewer edges than a card has.
+const ROW_STEP: usize = 2;
+/// Largest region examined (pixels): bigger cards are examined on their central part.
+const MAX_PIXELS: usize = 1_600_000;
+
+/// The sharpest block against the MRZ's edges.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Sharpness {
+    /// Median edge sharpness in the MRZ band (the optics' value).
+    pub mrz: f32,
+    /// Median edge sharpness of the sharpest block on the card.
+    pub block: f32,
+    /// `block / mrz`: 0 when either could not be measured.
+    pub ratio: f32,
+    /// The sharpest block's top-left corner, full-resolution pixels.
+    pub x: usize,
+    pub y: usize,
+}
+
+/// Edge sharpness along every [`ROW_STEP`]-th row of `y` (w × h): NaN except at the steepest step of an edge
+/// (a local maximum of |Δ| along the row) whose monotone rise reaches [`MIN_RISE`].
+pub fn edge_sharpness(y: &[f32], w: usize, h: usize) -> Vec<f32> {
+    let mut out = vec![f32::NAN; w * h];
+    if w < 2 * REACH + 3 {
+        return out;
+    }
+    let mut d = vec![0.0f32; w];
+    for row in (0..h).step_by(ROW_STEP) {
+        let p = &y[row * w..(row + 1) * w];
+        // d[x]: the step from column x - 1 into column x.
+        for x in 1..w {
+            d[x] = p[x] - p[x - 1];
+        }
+        for x in REACH + 1..w - REACH {
+            let a = d[x].abs();
+            if a < 1.0 || a < d[x - 1].abs() || a <= d[x + 1].abs() {
+                continue;
+            }
+            let sign = d[x].signum();
+            let mut rise = a;
+            for dir in [-1isize, 1] {
+                for k in 1..=REACH {
+                    let s = d[(x as isize + dir * k as isize) as usize];
+                    if s.signum() != sign || s.abs() <= 0.5 {
+                        break;
+                    }
+                    rise += s.abs();
+                }
+            }
+            if rise >= MIN_RISE {
+                out[row * w + x] = a / rise;
+            }
+        }
+    }
+    out
+}
+
+fn median(v: &mut [f32]) -> f32 {
+    if v.is_empty() {
+        return 0.0;
+    }
+    let mid = v.len() / 2;
+    *v.select_nth_unstable_by(mid, f32::total_cmp).1
+}
+
+/// The MRZ band in full-resolution pixels, and the band grown by [`BAND_MARGIN`] of its height.
+fn bands(v: &View) -> Option<(Quad, Quad)> {
+    let f = v.factor as f32;
+    let band = v.mrz_band?.map(|p| (p.0 * f, p.1 * f));
+    let [tl, tr, br, bl] = band;
+    // Up the page: from the bottom edge to the top edge.
+    let up = (
+        (tl.0 - bl.0 + tr.0 - br.0) / 2.0,
+        (tl.1 - bl.1 + tr.1 - br.1) / 2.0,
+    );
+    let g = (up.0 * BAND_MARGIN, up.1 * BAND_MARGIN);
+    let grown = [
+        (tl.0 + g.0, tl.1 + g.1),
+        (tr.0 + g.0, tr.1 + g.1),
+        (br.0 - g.0, br.1 - g.1),
+        (bl.0 - g.0, bl.1 - g.1),
+    ];
+    Some((band, grown))
+}
+
+/// The sharpest block deep on the card against the MRZ band's edges (default when there is no
+/// MRZ hint, too few edges in the band, or no block with enough edges).
+pub fn sharpest_block(v: &View) -> Sharpness {
+    let (Some((band, grown)), Some(deep)) = (bands(v), v.deep_quad) else {
+        return Sharpness::default();
+    };
+    let f = v.factor as f32;
+    let deep = deep.map(|p| (p.0 * f, p.1 * f));
+    // Only what is measured: the deep card and the MRZ band.
+    let pts = deep.iter().chain(band.iter());
+    let (fw, fh) = (v.full.width() as f32, v.full.height() as f32);
+    let lo = |a: f32, b: f32| a.min(b);
+    let hi = |a: f32, b: f32| a.max(b);
+    let x0 = pts.clone().map(|p| p.0).fold(f32::MAX, lo).clamp(0.0, fw) as usize;
+    let y0 = pts.clone().map(|p| p.1).fold(f32::MAX, lo).clamp(0.0, fh) as usize;
+    let x1 = pts.clone().map(|p| p.0).fold(f32::MIN, hi).clamp(0.0, fw) as usize;
+    let y1 = pts.map(|p| p.1).fold(f32::MIN, hi).clamp(0.0, fh) as usize;
+    let mut r = Rect { x0, y0, x1, y1 };
+    while r.area() > MAX_PIXELS {
+        let (dw, dh) = (r.width() / 20, r.height() / 20);
+        r = Rect {
+            x0: r.x0 + dw,
+            y0: r.y0 + dh,
+            x1: r.x1 - dw,
+            y1: r.y1 - dh,
+        };
+    }
+    let (w, h) = (r.width(), r.height());
+    if x1 <= x0 || y1 <= y0 || w < 2 * BLOCK || h < 2 * BLOCK {
+        return Sharpness::default();
+    }
+    let (y, _, _) = crate::tampered_seams::luma(v.full, r);
+    let s = edge_sharpness(&y, w, h);
+    let at = |x: usize, y: usize| ((r.x0 + x) as f32 + 0.5, (r.y0 + y) as f32 + 0.5);
+    let mut in_band: Vec<f32> = (0..w * h)
+        .filter(|&i| !s[i].is_nan())
+        .filter(|&i| {
+            let (px, py) = at(i % w, i / w);
+            in_quad(&band, px, py)
+        })
+        .map(|i| s[i])
+        .collect();
+    if in_band.len() < MIN_MRZ_EDGES {
+        return Sharpness::default();
+    }
+    let mrz = median(&mut in_band);
+    let mut best = Sharpness {
+        mrz,
+        ..Sharpness::default()
+    };
+    let mut values = Vec::with_capacity(BLOCK * BLOCK);
+    for by in (0..=h - BLOCK).step_by(STEP) {
+        for bx in (0..=w - BLOCK).step_by(STEP) {
+            let (cx, cy) = at(bx + BLOCK / 2, by + BLOCK / 2);
+            if !in_quad(&deep, cx, cy) || in_quad(&grown, cx, cy) {
+                continue;
+            }
+            values.clear();
+            for yy in (by..by + BLOCK).step_by(ROW_STEP) {
+                let row = &s[yy * w + bx..yy * w + bx + BLOCK];
+                values.extend(row.iter().filter(|v| !v.is_nan()));
+            }
+            if values.len() < MIN_BLOCK_EDGES {
+                continue;
+            }
+            let m = median(&mut values);
+            if m > best.block {
+                best.block = m;
+                best.x = r.x0 + bx;
+                best.y = r.y0 + by;
+            }
+        }
+    }
+    if mrz > 0.0 {
+        best.ratio = best.block / mrz;
+    }
+    best
+}
+
+#[cfg(test)]
+#[path = "tampered_sharp_tests.rs"]
+mod tests;

@@ -1,0 +1,120 @@
+//! Generated fixtures: a straight (scanned) card whose print is softened by the optics — text
+//! bars in the visual zone and in the MRZ band — and the same scan with a field re-typed on a
+//! flat patch after the scan (hard one-pixel edges).
+
+use image::{Rgb, RgbImage};
+
+use super::*;
+use crate::view::{CardHints, MrzHint};
+
+const W: u32 = 720;
+const H: u32 = 500;
+
+/// Deterministic noise in [-0.5, 0.5) from the pixel position.
+fn noise(x: u32, y: u32) -> f32 {
+    let mut s = (x as u64) * 0x9E37_79B9 + (y as u64) * 0x85EB_CA6B + 1;
+    s ^= s << 13;
+    s ^= s >> 7;
+    s ^= s << 17;
+    (s >> 40) as f32 / (1u64 << 24) as f32 - 0.5
+}
+
+/// Rows of character-like bars (6 px strokes every 14 px) from `top`, `rows` rows 15 px high
+/// every 25 px, between columns 280 and 600 (VIZ) or 80 and 640 (MRZ); edges ramp over 3 px.
+fn bars(u: f32, v: f32, (left, right, top, rows): (f32, f32, f32, usize)) -> f32 {
+    let ramp = |d: f32| (0.5 + d / 3.0).clamp(0.0, 1.0);
+    let mut ink = 0.0f32;
+    for row in 0..rows {
+        let t = top + 25.0 * row as f32;
+        let phase = (u - left).rem_euclid(14.0);
+        let stroke = ramp(phase) * ramp(6.0 - phase);
+        let line = ramp(v - t) * ramp(t + 15.0 - v) * ramp(u - left) * ramp(right - u);
+        ink = ink.max(stroke * line);
+    }
+    ink
+}
+
+fn scan() -> RgbImage {
+    RgbImage::from_fn(W, H, |x, y| {
+        let (u, v) = (x as f32, y as f32);
+        let ink = bars(u, v, (280.0, 600.0, 100.0, 6)).max(bars(u, v, (80.0, 640.0, 405.0, 2)));
+        let l = (205.0 - 170.0 * ink + 4.0 * noise(x, y)).clamp(0.0, 255.0) as u8;
+        Rgb([l, l, l.saturating_sub(8)])
+    })
+}
+
+/// A flat paper-coloured patch at (x0, y0) with crisp new strokes, pasted grid-aligned.
+fn retype(img: &mut RgbImage, (x0, y0, w, h): (u32, u32, u32, u32)) {
+    for y in y0..y0 + h {
+        for x in x0..x0 + w {
+            let text = (y - y0) > h / 4 && (y - y0) < 3 * h / 4 && (x / 5) % 2 == 0;
+            let l = if text { 30 } else { 205 };
+            img.put_pixel(x, y, Rgb([l, l, l - 8]));
+        }
+    }
+}
+
+fn hints() -> CardHints {
+    CardHints {
+        mrz: Some(MrzHint {
+            corners: [(70.0, 400.0), (650.0, 400.0), (650.0, 450.0), (70.0, 450.0)],
+            lines: 2,
+            chars: 44,
+        }),
+        ..CardHints::default()
+    }
+}
+
+#[test]
+fn a_hard_step_is_sharper_than_a_ramp() {
+    let w = 40;
+    let row: Vec<f32> = (0..w)
+        .map(|x| match x {
+            0..=9 => 200.0,
+            10..=19 => 40.0,                          // hard step down at 10
+            20..=23 => 40.0 + 40.0 * (x - 19) as f32, // ramp up over 4 px
+            _ => 200.0,
+        })
+        .collect();
+    let s = edge_sharpness(&row, w, 1);
+    assert_eq!(s[10], 1.0);
+    let ramp: Vec<f32> = s[20..25].iter().copied().filter(|v| !v.is_nan()).collect();
+    assert_eq!(ramp.len(), 1, "{s:?}");
+    assert!((ramp[0] - 0.25).abs() < 1e-6, "{ramp:?}");
+    // Too small to be print: nothing.
+    assert!(edge_sharpness(&[1.0, 2.0, 1.0], 3, 1)
+        .iter()
+        .all(|v| v.is_nan()));
+}
+
+#[test]
+fn retyped_field_is_sharper_than_the_mrz_clean_print_is_not() {
+    let clean = scan();
+    let mut forged = clean.clone();
+    retype(&mut forged, (300, 175, 200, 40));
+    let negative = sharpest_block(&View::new(&clean, &hints()));
+    let positive = sharpest_block(&View::new(&forged, &hints()));
+    assert!(negative.mrz > 0.2 && negative.mrz < 0.6, "{negative:?}");
+    assert!(negative.ratio < 1.6, "clean {negative:?}");
+    assert!(positive.ratio > 2.5, "forged {positive:?}");
+    assert!(
+        (300 - BLOCK..500).contains(&positive.x) && (175 - BLOCK..215).contains(&positive.y),
+        "{positive:?}"
+    );
+    // The detector raises the forged scan at the balanced level, not the clean one.
+    let t = crate::config::Level::Balanced.thresholds().tampered;
+    let score = |img: &RgbImage| crate::tampered::detect(&View::new(img, &hints())).score;
+    assert!(score(&clean) < t && score(&forged) >= t);
+}
+
+#[test]
+fn no_mrz_hint_or_no_mrz_print_is_not_judged() {
+    let mut forged = scan();
+    retype(&mut forged, (300, 175, 200, 40));
+    assert_eq!(
+        sharpest_block(&View::new(&forged, &CardHints::default())),
+        Sharpness::default()
+    );
+    let blank = RgbImage::from_pixel(W, H, Rgb([205, 205, 197]));
+    assert_eq!(sharpest_block(&View::new(&blank, &hints())).ratio, 0.0);
+}
