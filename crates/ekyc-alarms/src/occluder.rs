@@ -37,6 +37,8 @@ pub struct Blob {
     pub solid: f32,
     /// σ of luma over the blob.
     pub shading: f32,
+    /// Mean luma over the blob.
+    pub luma: f32,
     /// Whether it reaches the photo's edge.
     pub touches_edge: bool,
     /// How many of the photo's four sides it reaches (a table around the card reaches three
@@ -96,6 +98,11 @@ impl Shape {
         }
     }
 
+    /// Whether the card's outline is known (else "well inside" is never measured).
+    pub fn has_quad(&self) -> bool {
+        self.deep.is_some()
+    }
+
     fn on_card(&self, x: usize, y: usize) -> bool {
         match &self.quad {
             Some(q) => in_quad(q, x as f32 + 0.5, y as f32 + 0.5),
@@ -135,17 +142,48 @@ pub struct Small {
     r: Plane,
     g: Plane,
     b: Plane,
+    /// Local variation under which a pixel is smooth: [`SMOOTH`], or more in a noisy photo.
+    smooth_limit: f32,
 }
 
 impl Small {
     pub fn new(v: &View) -> Small {
         let f = FACTOR;
+        let (r, g, b) = (v.r.downscale(f), v.g.downscale(f), v.b.downscale(f));
+        let smooth_limit = noise_floor((&r, &g, &b)) * NOISE_MARGIN;
         Small {
-            r: v.r.downscale(f),
-            g: v.g.downscale(f),
-            b: v.b.downscale(f),
+            r,
+            g,
+            b,
+            smooth_limit: smooth_limit.max(SMOOTH),
         }
     }
+
+    pub fn smooth_limit(&self) -> f32 {
+        self.smooth_limit
+    }
+}
+
+/// A smooth surface's local variation in a noisy photo reaches this many times the photo's
+/// noise floor.
+const NOISE_MARGIN: f32 = 1.6;
+/// Quantile of the local variation over the photo taken as its noise floor: most of a photo
+/// (paper, table, the object) is smooth surface, where only the camera's noise varies.
+const NOISE_QUANTILE: f32 = 0.3;
+
+/// The photo's noise floor: a low quantile of the local variation over a sparse grid.
+fn noise_floor(planes: (&Plane, &Plane, &Plane)) -> f32 {
+    let (w, h) = (planes.0.w, planes.0.h);
+    let mut d = Vec::new();
+    for y in (0..h.saturating_sub(1)).step_by(3) {
+        for x in (0..w.saturating_sub(1)).step_by(3) {
+            d.push(variation(planes, x, y));
+        }
+    }
+    if d.is_empty() {
+        return 0.0;
+    }
+    quantile(&mut d, NOISE_QUANTILE)
 }
 
 /// The smooth blobs of `kind` with at least a few pixels on the card.
@@ -167,7 +205,7 @@ pub fn blobs(v: &View, shape: &Shape, small: &Small, kind: Kind) -> Vec<Blob> {
                 Kind::Skin => is_skin(pr, pg, pb),
                 Kind::Foreign => !is_skin(pr, pg, pb) && is_foreign(pr, pg, pb, paper),
             };
-            mask[i] = colour && smooth((r, g, b), x, y);
+            mask[i] = colour && variation((r, g, b), x, y) < small.smooth_limit;
         }
     }
     // One pixel of erosion cuts the thin bridges through which an object and a touching
@@ -245,6 +283,7 @@ pub fn blobs(v: &View, shape: &Shape, small: &Small, kind: Kind) -> Vec<Blob> {
             far_share: far / card_area,
             solid: interior / comp.len() as f32,
             shading: var.sqrt(),
+            luma: mean,
             touches_edge: sides > 0,
             sides,
         });
@@ -259,7 +298,7 @@ fn paper_colour(v: &View, shape: &Shape, (r, g, b): (&Plane, &Plane, &Plane)) ->
     for y in (0..r.h.saturating_sub(1)).step_by(2) {
         for x in (0..r.w.saturating_sub(1)).step_by(2) {
             let (fx, fy) = ((x * FACTOR).min(v.y.w - 1), (y * FACTOR).min(v.y.h - 1));
-            if !shape.deep_on_card(fx, fy) || !smooth((r, g, b), x, y) {
+            if !shape.deep_on_card(fx, fy) || variation((r, g, b), x, y) >= SMOOTH {
                 continue;
             }
             let (py, cb, cr) = ycbcr(r.at(x, y), g.at(x, y), b.at(x, y));
@@ -298,12 +337,13 @@ fn is_foreign(r: f32, g: f32, b: f32, paper: (f32, f32, f32)) -> bool {
     y < FOREIGN_DARK * paper.0 || (cb - paper.1).hypot(cr - paper.2) > FOREIGN_CHROMA
 }
 
-fn smooth((r, g, b): (&Plane, &Plane, &Plane), x: usize, y: usize) -> bool {
+/// Mean |Δ| to the right and below over the colour planes.
+fn variation((r, g, b): (&Plane, &Plane, &Plane), x: usize, y: usize) -> f32 {
     let d = (g.at(x, y) - g.at(x + 1, y)).abs()
         + (g.at(x, y) - g.at(x, y + 1)).abs()
         + (r.at(x, y) - r.at(x + 1, y)).abs()
         + (b.at(x, y) - b.at(x, y + 1)).abs();
-    d / 4.0 < SMOOTH
+    d / 4.0
 }
 
 /// Cells whose four neighbours are set too.
