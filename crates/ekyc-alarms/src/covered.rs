@@ -106,21 +106,20 @@ pub fn detect(v: &View) -> Detection {
     .collect();
     // Fingers are judged against each card region too: the page predicted from the MRZ may
     // be larger than the card (then a finger seems to lie wholly on it) or smaller.
-    let dbg = std::env::var("EKYC_COVERED_DEBUG").is_ok();
     let mut finger = 0.0f32;
     let mut finger_blobs = 0;
     let mut rejected = 0;
     let mut largest = Blob::default();
-    let finger_shapes = [Some(Shape::of_view(v)), found.map(|o| Shape::of_quad(o.quad, v.y.w, v.y.h))];
+    let finger_shapes = [
+        Some(Shape::of_view(v)),
+        found.map(|o| Shape::of_quad(o.quad, v.y.w, v.y.h)),
+    ];
     for shape in finger_shapes.iter().flatten() {
         let (mut share, mut count) = (0.0f32, 0);
         for b in blobs(v, shape, &small, Kind::Skin)
             .iter()
             .filter(|b| b.touches_edge && b.share >= 0.005)
         {
-            if dbg {
-                eprintln!("SKIN {:?}", b);
-            }
             if b.share > largest.share {
                 largest = *b;
             }
@@ -139,13 +138,7 @@ pub fn detect(v: &View) -> Detection {
     // nothing.
     let (mut object, mut object_blobs) = (0.0f32, 0);
     for (shape, lying) in &shapes {
-        let all = blobs(v, shape, &small, Kind::Foreign);
-        if dbg {
-            for b in &all {
-                eprintln!("FOREIGN {:?}", b);
-            }
-        }
-        let accepted: Vec<Blob> = all
+        let accepted: Vec<Blob> = blobs(v, shape, &small, Kind::Foreign)
             .into_iter()
             .filter(|b| is_object(b, *lying))
             .collect();
@@ -184,7 +177,6 @@ pub fn detect(v: &View) -> Detection {
         .with("skin_blobs_rejected", rejected as f32)
         .with("largest_skin_solid", largest.solid)
         .with("largest_skin_shading", largest.shading)
-        .with("smooth_limit", small.smooth_limit())
         .with("mrz_edge_gap", v.mrz_edge_gap.unwrap_or(-1.0))
         .with("outline_found", found.is_some() as u8 as f32)
         .with("outline_support", found.map_or(-1.0, |o| o.support))
@@ -244,3 +236,7 @@ fn crosses_edge(b: &Blob) -> bool {
         && b.sides <= OBJECT_MAX_SIDES
         && b.share <= FINGER_MAX_SHARE
 }
+
+#[cfg(test)]
+#[path = "covered_tests.rs"]
+mod tests;

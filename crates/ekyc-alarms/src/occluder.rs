@@ -142,48 +142,17 @@ pub struct Small {
     r: Plane,
     g: Plane,
     b: Plane,
-    /// Local variation under which a pixel is smooth: [`SMOOTH`], or more in a noisy photo.
-    smooth_limit: f32,
 }
 
 impl Small {
     pub fn new(v: &View) -> Small {
         let f = FACTOR;
-        let (r, g, b) = (v.r.downscale(f), v.g.downscale(f), v.b.downscale(f));
-        let smooth_limit = noise_floor((&r, &g, &b)) * NOISE_MARGIN;
         Small {
-            r,
-            g,
-            b,
-            smooth_limit: smooth_limit.max(SMOOTH),
+            r: v.r.downscale(f),
+            g: v.g.downscale(f),
+            b: v.b.downscale(f),
         }
     }
-
-    pub fn smooth_limit(&self) -> f32 {
-        self.smooth_limit
-    }
-}
-
-/// A smooth surface's local variation in a noisy photo reaches this many times the photo's
-/// noise floor.
-const NOISE_MARGIN: f32 = 1.6;
-/// Quantile of the local variation over the photo taken as its noise floor: most of a photo
-/// (paper, table, the object) is smooth surface, where only the camera's noise varies.
-const NOISE_QUANTILE: f32 = 0.3;
-
-/// The photo's noise floor: a low quantile of the local variation over a sparse grid.
-fn noise_floor(planes: (&Plane, &Plane, &Plane)) -> f32 {
-    let (w, h) = (planes.0.w, planes.0.h);
-    let mut d = Vec::new();
-    for y in (0..h.saturating_sub(1)).step_by(3) {
-        for x in (0..w.saturating_sub(1)).step_by(3) {
-            d.push(variation(planes, x, y));
-        }
-    }
-    if d.is_empty() {
-        return 0.0;
-    }
-    quantile(&mut d, NOISE_QUANTILE)
 }
 
 /// The smooth blobs of `kind` with at least a few pixels on the card.
@@ -205,7 +174,7 @@ pub fn blobs(v: &View, shape: &Shape, small: &Small, kind: Kind) -> Vec<Blob> {
                 Kind::Skin => is_skin(pr, pg, pb),
                 Kind::Foreign => !is_skin(pr, pg, pb) && is_foreign(pr, pg, pb, paper),
             };
-            mask[i] = colour && variation((r, g, b), x, y) < small.smooth_limit;
+            mask[i] = colour && variation((r, g, b), x, y) < SMOOTH;
         }
     }
     // One pixel of erosion cuts the thin bridges through which an object and a touching
