@@ -42,7 +42,10 @@ impl Level {
             // to the clean scores is taken. Tampered (paste-corner contrast) is weak, so its
             // points are set for few clean alarms over the tune split, a second tune-source set
             // (`--split tune --seed 1111`), the hold-out and seed 3003 together (200 clean,
-            // 100 tampered): 10, 4 and 2 clean alarms (TPR 32, 26, 19 %).
+            // 100 tampered): 10, 4 and 2 clean alarms (TPR 32, 26, 19 %). Covered from the
+            // tune split and the second tune-source set pooled (100 clean, 50 covered): all
+            // clean scores are 0 but three (0.10, 0.41, 0.48), so strict and balanced sit
+            // below every attack score (3 % clean), lenient just above 0.10 (2 %, TPR 80 %).
             Level::Strict => Thresholds {
                 covered: 0.005,
                 photocopy: 0.47,
@@ -60,7 +63,7 @@ impl Level {
                 blurry: 0.352,
             },
             Level::Lenient => Thresholds {
-                covered: 0.063,
+                covered: 0.105,
                 photocopy: 0.82,
                 recapture: 8.2,
                 tampered: 45.0,
