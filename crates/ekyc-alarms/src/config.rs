@@ -42,7 +42,10 @@ impl Level {
             // to the clean scores is taken. Tampered (sharpest block over the MRZ's edges, or
             // the tilt-weighted paste corner ÷ 18) is set on the tune split and a second
             // tune-source set (`--split tune --seed 1111`) pooled (100 clean, 50 tampered):
-            // 7, 3 and 2 clean alarms (TPR 60, 56, 56 %).
+            // 7, 3 and 2 clean alarms (TPR 60, 56, 56 %). Covered from the same two sets
+            // pooled (100 clean, 50 covered): all clean scores are 0 but three (0.10, 0.41,
+            // 0.48), so strict and balanced sit below every attack score (3 % clean), lenient
+            // just above 0.10 (2 %, TPR 80 %).
             Level::Strict => Thresholds {
                 covered: 0.005,
                 photocopy: 0.47,
@@ -60,7 +63,7 @@ impl Level {
                 blurry: 0.352,
             },
             Level::Lenient => Thresholds {
-                covered: 0.063,
+                covered: 0.105,
                 photocopy: 0.82,
                 recapture: 8.2,
                 tampered: 2.05,

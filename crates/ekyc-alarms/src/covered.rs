@@ -21,14 +21,19 @@ use crate::occluder::{blobs, Blob, Kind, Shape, Small};
 use crate::outline::{self, Outline};
 use crate::view::View;
 
-/// A finger's part off the card, against its part on it: at least (it comes from outside)...
-const FINGER_MIN_OFF: f32 = 0.15;
+/// A finger's part off the card, against its part on it: at least (it comes from outside; a
+/// card that nearly fills the photo leaves little room off it)...
+const FINGER_MIN_OFF: f32 = 0.04;
 /// ... and at most (else it is a skin-toned table the predicted card region clips).
 const FINGER_MAX_OFF: f32 = 12.0;
 /// Share of a finger blob's pixels with skin 2 px away on all four sides.
 const FINGER_MIN_SOLID: f32 = 0.55;
-/// Spread (σ of luma) of a finger's skin: its sides are in shade.
-const FINGER_MIN_SHADING: f32 = 6.0;
+/// Spread of a finger's skin (σ of luma over its mean luma): its sides are in shade. Relative,
+/// as the shade darkens dark skin by fewer levels (fingers of the tune sets 0.045-0.17;
+/// skin-toned print and tables that pass the other tests ≤ 0.041).
+const FINGER_MIN_SHADING: f32 = 0.045;
+/// Share of the card a finger reaches well inside its edge (when the card's outline is known).
+const FINGER_MIN_DEEP: f32 = 0.01;
 /// A blob over more of the card than this is skin-toned paper or print, not a finger.
 const FINGER_MAX_SHARE: f32 = 0.35;
 /// Weight of the frame term: a card 10 % out of frame scores like 10 % covered.
@@ -45,8 +50,9 @@ const CUT_START: f32 = 0.3;
 /// ... up to this score when the band's end reaches the photo edge (gap ≤ 0): a few
 /// characters cut off hide the MRZ's check digits, which is as bad as 10 % of the card.
 const CUT_MAX: f32 = 0.1;
-/// An object's part off the card against its part on it: at least...
-const OBJECT_MIN_OFF: f32 = 0.1;
+/// An object's part off the card against its part on it: at least (with some of it well off
+/// the card: no clean blob of the tune sets reached well off the card)...
+const OBJECT_MIN_OFF: f32 = 0.03;
 /// ... and at most (more is a dark or coloured table the predicted card region clips).
 const OBJECT_MAX_OFF: f32 = 2.5;
 /// Sides of the photo an object may reach (more is the background around the card).
@@ -98,25 +104,34 @@ pub fn detect(v: &View) -> Detection {
     .into_iter()
     .flatten()
     .collect();
-    // Fingers keep the view's own region: their acceptance (off/on ratio, share) was tuned on
-    // it, and a finger needs no outline (it enters from the photo's edge).
-    let fingers = blobs(v, &Shape::of_view(v), &small, Kind::Skin);
+    // Fingers are judged against each card region too: the page predicted from the MRZ may
+    // be larger than the card (then a finger seems to lie wholly on it) or smaller.
     let mut finger = 0.0f32;
     let mut finger_blobs = 0;
     let mut rejected = 0;
     let mut largest = Blob::default();
-    for b in fingers
-        .iter()
-        .filter(|b| b.touches_edge && b.share >= 0.005)
-    {
-        if b.share > largest.share {
-            largest = *b;
+    let finger_shapes = [
+        Some(Shape::of_view(v)),
+        found.map(|o| Shape::of_quad(o.quad, v.y.w, v.y.h)),
+    ];
+    for shape in finger_shapes.iter().flatten() {
+        let (mut share, mut count) = (0.0f32, 0);
+        for b in blobs(v, shape, &small, Kind::Skin)
+            .iter()
+            .filter(|b| b.touches_edge && b.share >= 0.005)
+        {
+            if b.share > largest.share {
+                largest = *b;
+            }
+            if is_finger(b, shape.has_quad()) {
+                count += 1;
+                share += b.share;
+            } else {
+                rejected += 1;
+            }
         }
-        if is_finger(b) {
-            finger_blobs += 1;
-            finger += b.share;
-        } else {
-            rejected += 1;
+        if share > finger {
+            (finger, finger_blobs) = (share, count);
         }
     }
     // Objects only against a card outline: without one, "across the card's edge" means
@@ -189,9 +204,11 @@ fn cut_by_frame(o: Outline) -> f32 {
 /// A finger reaches in from outside the card and covers a part of it; a skin-toned table lies
 /// mostly off the card, skin-toned paper or a portrait wholly on it. A finger is solid
 /// (skin-toned paper is perforated by the print on it) and round: shaded across its width.
-fn is_finger(b: &Blob) -> bool {
+fn is_finger(b: &Blob, outlined: bool) -> bool {
     b.solid >= FINGER_MIN_SOLID
-        && b.shading >= FINGER_MIN_SHADING
+        && b.shading >= FINGER_MIN_SHADING * b.luma
+        && (!outlined || b.deep_share >= FINGER_MIN_DEEP)
+        && b.sides <= OBJECT_MAX_SIDES
         && b.off >= FINGER_MIN_OFF * b.on
         && b.off <= FINGER_MAX_OFF * b.on
         && b.share <= FINGER_MAX_SHARE
@@ -219,3 +236,7 @@ fn crosses_edge(b: &Blob) -> bool {
         && b.sides <= OBJECT_MAX_SIDES
         && b.share <= FINGER_MAX_SHARE
 }
+
+#[cfg(test)]
+#[path = "covered_tests.rs"]
+mod tests;

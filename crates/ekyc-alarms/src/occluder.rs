@@ -37,6 +37,8 @@ pub struct Blob {
     pub solid: f32,
     /// σ of luma over the blob.
     pub shading: f32,
+    /// Mean luma over the blob.
+    pub luma: f32,
     /// Whether it reaches the photo's edge.
     pub touches_edge: bool,
     /// How many of the photo's four sides it reaches (a table around the card reaches three
@@ -94,6 +96,11 @@ impl Shape {
             w,
             h,
         }
+    }
+
+    /// Whether the card's outline is known (else "well inside" is never measured).
+    pub fn has_quad(&self) -> bool {
+        self.deep.is_some()
     }
 
     fn on_card(&self, x: usize, y: usize) -> bool {
@@ -167,7 +174,7 @@ pub fn blobs(v: &View, shape: &Shape, small: &Small, kind: Kind) -> Vec<Blob> {
                 Kind::Skin => is_skin(pr, pg, pb),
                 Kind::Foreign => !is_skin(pr, pg, pb) && is_foreign(pr, pg, pb, paper),
             };
-            mask[i] = colour && smooth((r, g, b), x, y);
+            mask[i] = colour && variation((r, g, b), x, y) < SMOOTH;
         }
     }
     // One pixel of erosion cuts the thin bridges through which an object and a touching
@@ -245,6 +252,7 @@ pub fn blobs(v: &View, shape: &Shape, small: &Small, kind: Kind) -> Vec<Blob> {
             far_share: far / card_area,
             solid: interior / comp.len() as f32,
             shading: var.sqrt(),
+            luma: mean,
             touches_edge: sides > 0,
             sides,
         });
@@ -259,7 +267,7 @@ fn paper_colour(v: &View, shape: &Shape, (r, g, b): (&Plane, &Plane, &Plane)) ->
     for y in (0..r.h.saturating_sub(1)).step_by(2) {
         for x in (0..r.w.saturating_sub(1)).step_by(2) {
             let (fx, fy) = ((x * FACTOR).min(v.y.w - 1), (y * FACTOR).min(v.y.h - 1));
-            if !shape.deep_on_card(fx, fy) || !smooth((r, g, b), x, y) {
+            if !shape.deep_on_card(fx, fy) || variation((r, g, b), x, y) >= SMOOTH {
                 continue;
             }
             let (py, cb, cr) = ycbcr(r.at(x, y), g.at(x, y), b.at(x, y));
@@ -298,12 +306,13 @@ fn is_foreign(r: f32, g: f32, b: f32, paper: (f32, f32, f32)) -> bool {
     y < FOREIGN_DARK * paper.0 || (cb - paper.1).hypot(cr - paper.2) > FOREIGN_CHROMA
 }
 
-fn smooth((r, g, b): (&Plane, &Plane, &Plane), x: usize, y: usize) -> bool {
+/// Mean |Δ| to the right and below over the colour planes.
+fn variation((r, g, b): (&Plane, &Plane, &Plane), x: usize, y: usize) -> f32 {
     let d = (g.at(x, y) - g.at(x + 1, y)).abs()
         + (g.at(x, y) - g.at(x, y + 1)).abs()
         + (r.at(x, y) - r.at(x + 1, y)).abs()
         + (b.at(x, y) - b.at(x, y + 1)).abs();
-    d / 4.0 < SMOOTH
+    d / 4.0
 }
 
 /// Cells whose four neighbours are set too.

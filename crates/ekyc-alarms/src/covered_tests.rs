@@ -1,0 +1,157 @@
+//! Covered on generated photos: a card (paper, header band, print, MRZ-like lines) on a smooth
+//! table, clean or with a finger or an object over it. Each cue has a positive and a negative.
+
+use image::{Rgb, RgbImage};
+
+use super::*;
+use crate::view::{CardHints, MrzHint};
+use crate::AlarmConfig;
+
+/// Deterministic xorshift noise, roughly Gaussian with unit σ.
+struct Rng(u64);
+
+impl Rng {
+    fn gauss(&mut self) -> f32 {
+        (0..6)
+            .map(|_| {
+                self.0 ^= self.0 << 13;
+                self.0 ^= self.0 >> 7;
+                self.0 ^= self.0 << 17;
+                (self.0 >> 40) as f32 / (1u64 << 24) as f32
+            })
+            .sum::<f32>()
+            * std::f32::consts::SQRT_2
+            - 6.0 / std::f32::consts::SQRT_2
+    }
+}
+
+/// Where the card lies in the scene: its top-left corner; it is 640 × 440.
+const CARD: (u32, u32) = (640, 440);
+
+/// A scene `w` × `h` with the card at `at` on a dark-green table, with camera noise `sigma`,
+/// and the MRZ band the reader would report for it.
+fn scene(w: u32, h: u32, at: (u32, u32), sigma: f32) -> (RgbImage, CardHints) {
+    let mut img = RgbImage::from_pixel(w, h, Rgb([40, 90, 60]));
+    fill(&mut img, (at.0, at.1, CARD.0, CARD.1), [205, 200, 185]);
+    fill(&mut img, (at.0, at.1, CARD.0, 40), [150, 30, 45]);
+    fill(&mut img, (at.0 + 30, at.1 + 70, 140, 180), [150, 105, 95]);
+    for line in 0..9 {
+        for k in 0..40 {
+            let x = at.0 + 200 + k * 10;
+            fill(&mut img, (x, at.1 + 70 + line * 22, 6, 12), [30, 30, 40]);
+        }
+    }
+    for line in 0..2 {
+        for k in 0..44 {
+            let x = at.0 + 30 + k * 13;
+            fill(&mut img, (x, at.1 + 360 + line * 30, 9, 16), [20, 20, 25]);
+        }
+    }
+    noise(&mut img, sigma);
+    let (x0, y0) = (at.0 as f32 + 30.0, at.1 as f32 + 355.0);
+    let hints = CardHints {
+        mrz: Some(MrzHint {
+            corners: [
+                (x0, y0),
+                (x0 + 580.0, y0),
+                (x0 + 580.0, y0 + 55.0),
+                (x0, y0 + 55.0),
+            ],
+            lines: 2,
+            chars: 44,
+        }),
+        card: None,
+    };
+    (img, hints)
+}
+
+fn fill(img: &mut RgbImage, (x0, y0, w, h): (u32, u32, u32, u32), c: [u8; 3]) {
+    for y in y0..(y0 + h).min(img.height()) {
+        for x in x0..(x0 + w).min(img.width()) {
+            img.put_pixel(x, y, Rgb(c));
+        }
+    }
+}
+
+fn noise(img: &mut RgbImage, sigma: f32) {
+    let mut rng = Rng(7);
+    for p in img.pixels_mut() {
+        let n = rng.gauss() * sigma;
+        for c in 0..3 {
+            p.0[c] = (p.0[c] as f32 + n).clamp(0.0, 255.0) as u8;
+        }
+    }
+}
+
+/// A vertical finger of `skin` colour over columns `x0..x0 + 80`, rows `ys`, darker towards
+/// its sides by up to `shade` (0 = flat), with the scene's noise `sigma` on it.
+fn finger(img: &mut RgbImage, x0: u32, ys: std::ops::Range<u32>, skin: [f32; 3], shade: f32) {
+    let mut rng = Rng(11);
+    for y in ys {
+        for x in x0..x0 + 80 {
+            let d = (x as f32 - x0 as f32 - 40.0) / 40.0;
+            let k = 1.0 - shade * d * d;
+            let n = rng.gauss() * 2.0;
+            let c = skin.map(|v| (v * k + n).clamp(0.0, 255.0) as u8);
+            img.put_pixel(x, y.min(img.height() - 1), Rgb(c));
+        }
+    }
+}
+
+fn score(img: &RgbImage, hints: &CardHints) -> f32 {
+    detect(&View::new(img, hints)).score
+}
+
+fn threshold() -> f32 {
+    AlarmConfig::default()
+        .threshold(CardAlarm::Covered)
+        .unwrap()
+}
+
+#[test]
+fn dark_finger_with_little_shading_is_a_finger_a_flat_strip_is_not() {
+    // Dark skin in shade loses fewer grey levels: σ ≈ 5 of a mean of ≈ 95, under any fixed
+    // limit that paler skin-toned print would need, but a finger's relative shading.
+    let (clean, hints) = scene(800, 600, (80, 80), 3.0);
+    let dark = [141.0, 85.0, 60.0];
+    let mut fingered = clean.clone();
+    finger(&mut fingered, 380, 300..600, dark, 0.16);
+    let mut strip = clean.clone();
+    finger(&mut strip, 380, 300..600, dark, 0.0);
+    let t = threshold();
+    assert!(score(&clean, &hints) < t);
+    assert!(
+        score(&fingered, &hints) >= t,
+        "{}",
+        score(&fingered, &hints)
+    );
+    assert!(score(&strip, &hints) < t, "{}", score(&strip, &hints));
+}
+
+#[test]
+fn finger_entering_where_the_card_nearly_meets_the_frame() {
+    // The card fills the photo but for 16 px at the top; a finger from the top edge has only
+    // that much off the card.
+    let (clean, hints) = scene(800, 560, (80, 16), 3.0);
+    let mut fingered = clean.clone();
+    finger(&mut fingered, 420, 0..220, [224.0, 172.0, 140.0], 0.3);
+    let t = threshold();
+    assert!(score(&clean, &hints) < t, "{}", score(&clean, &hints));
+    assert!(
+        score(&fingered, &hints) >= t,
+        "{}",
+        score(&fingered, &hints)
+    );
+}
+
+#[test]
+fn phone_across_an_edge_close_to_the_frame() {
+    // The card ends 40 px from the photo's right side; a phone over 430 px of it and the
+    // 40 px beyond: little of it is off the card, but some of that well off it.
+    let (clean, hints) = scene(800, 600, (120, 80), 3.0);
+    let mut phone = clean.clone();
+    fill(&mut phone, (330, 200, 470, 130), [25, 25, 30]);
+    let t = threshold();
+    assert!(score(&clean, &hints) < t);
+    assert!(score(&phone, &hints) >= t, "{}", score(&phone, &hints));
+}
