@@ -131,6 +131,9 @@ pub struct VizReader {
     nets: VizNets,
 }
 
+/// The small recogniser the labels are read with (PP-OCRv6 tiny, Latin output layer).
+pub const LABEL_RECOGNIZER_MODEL: &str = "ppocr_rec_tiny_latin";
+
 /// Detector input size (longer side) for the page region.
 const DETECTOR_SIDE: u32 = 640;
 
@@ -156,9 +159,17 @@ impl VizReader {
             nets: VizNets {
                 detector,
                 recognizer,
+                label_recognizer: None,
                 workers: workers.max(1),
             },
         }
+    }
+
+    /// Read the labels with `small` (see `VizNets::label_recognizer`); it should hold as
+    /// many sessions as the reader has workers.
+    pub fn with_label_recognizer(mut self, small: TextRecognizer) -> VizReader {
+        self.nets.label_recognizer = Some(small);
+        self
     }
 
     /// How many recognition workers a reader uses on this machine.
@@ -173,10 +184,27 @@ impl VizReader {
             true => LATIN_RECOGNIZER_MODEL,
             false => RECOGNIZER_MODEL,
         };
+        VizReader::pool_of(engine, name, workers)
+    }
+
+    /// `name`'s pool of `workers` single-threaded sessions.
+    fn pool_of(engine: &Engine, name: &str, workers: usize) -> Result<Arc<ModelSession>, DocError> {
         let pool = engine
             .session(name)?
             .pooled(workers, &SessionOptions { intra_threads: 1 })?;
         Ok(Arc::new(pool))
+    }
+
+    /// The label recogniser ([`LABEL_RECOGNIZER_MODEL`]) as a pool of `workers`
+    /// single-threaded sessions, when the engine loaded it.
+    pub fn label_pool(
+        engine: &Engine,
+        workers: usize,
+    ) -> Result<Option<Arc<ModelSession>>, DocError> {
+        if !engine.names().contains(&LABEL_RECOGNIZER_MODEL) {
+            return Ok(None);
+        }
+        VizReader::pool_of(engine, LABEL_RECOGNIZER_MODEL, workers).map(Some)
     }
 
     /// The PP-OCR models of the manifest, the detector sized for a page region.
@@ -186,7 +214,14 @@ impl VizReader {
         let workers = VizReader::default_workers();
         let pool = VizReader::recognizer_pool(engine, workers)?;
         let recognizer = TextRecognizer::with_onnx_dictionary(pool.clone(), pool.path())?;
-        Ok(VizReader::with_workers(detector, recognizer, workers))
+        let reader = VizReader::with_workers(detector, recognizer, workers);
+        Ok(match VizReader::label_pool(engine, workers)? {
+            Some(small) => reader.with_label_recognizer(TextRecognizer::with_onnx_dictionary(
+                small.clone(),
+                small.path(),
+            )?),
+            None => reader,
+        })
     }
 
     /// The detector settings for a page region.

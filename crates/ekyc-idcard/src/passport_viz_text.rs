@@ -22,7 +22,7 @@ pub enum Label {
 
 /// Label phrases, letters only, matched with OCR slips allowed ("Place of burth",
 /// "Authonity", "Sumame"); the closest phrase wins.
-const PHRASES: [(&str, Label); 24] = [
+const PHRASES: [(&str, Label); 25] = [
     ("PLACEOFBIRTH", Label::BirthPlace),
     ("LIEUDENAISSANCE", Label::BirthPlace),
     ("GEBURTSORT", Label::BirthPlace),
@@ -47,6 +47,9 @@ const PHRASES: [(&str, Label); 24] = [
     ("NATIONALITY", Label::Other),
     ("NATIONALITE", Label::Other),
     ("SEXESEX", Label::Other),
+    // The holder's signature label (no field under it): known as a label, its first look is
+    // the small recogniser's only.
+    ("SIGNATURE", Label::Other),
 ];
 
 /// Exact words and phrases: short ones, and document-number labels, which fuzzy matching
@@ -263,6 +266,7 @@ mod tests {
         assert_eq!(label_of("Date of expiry"), Some(Label::ExpiryDate));
         assert_eq!(label_of("Passport No. / Passeport N°"), Some(Label::Number));
         assert_eq!(label_of("Nationality / Nationalité"), Some(Label::Other));
+        assert_eq!(label_of("/Signature du tulaine (1 )"), Some(Label::Other));
         assert_eq!(label_of("SCHWARZENEGGER"), None);
         assert_eq!(label_of("NOMURA"), None);
         // OCR slips in labels.

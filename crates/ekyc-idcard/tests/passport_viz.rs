@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use ekyc_doc::{MrzReader, DETECTOR_MODEL, RECOGNIZER_MODEL};
-use ekyc_idcard::{passport_infos, MrzAnchor, VizReader};
+use ekyc_idcard::{passport_infos, MrzAnchor, VizReader, LABEL_RECOGNIZER_MODEL};
 use ekyc_infer::{default_home, Engine, Manifest, SessionOptions};
 use ekyc_media::{decode_image, ImageLimits};
 use ekyc_types::wire::ocr::PassportRecognizeInfos;
@@ -24,7 +24,8 @@ fn readers() -> Option<&'static Readers> {
         .get_or_init(|| {
             let load = || -> Result<Readers, Box<dyn std::error::Error>> {
                 let manifest = Manifest::embedded()?;
-                let names = [DETECTOR_MODEL, RECOGNIZER_MODEL];
+                // The labels are read with the small recogniser (its first look).
+                let names = [DETECTOR_MODEL, RECOGNIZER_MODEL, LABEL_RECOGNIZER_MODEL];
                 let opts = SessionOptions::default();
                 let engine = Engine::load(&manifest, &default_home()?, &names, &opts)?;
                 Ok(Readers {
@@ -41,6 +42,11 @@ fn readers() -> Option<&'static Readers> {
 
 /// The infos and the number of disagreements raised, `None` when skipped.
 fn read(path: PathBuf) -> Option<(PassportRecognizeInfos, usize)> {
+    read_counting(path).map(|(infos, mismatches, _)| (infos, mismatches))
+}
+
+/// [`read`], and the columns the label recogniser read.
+fn read_counting(path: PathBuf) -> Option<(PassportRecognizeInfos, usize, u32)> {
     let readers = readers()?;
     let Ok(bytes) = std::fs::read(&path) else {
         eprintln!("SKIPPED: {} not found", path.display());
@@ -54,6 +60,7 @@ fn read(path: PathBuf) -> Option<(PassportRecognizeInfos, usize)> {
     Some((
         passport_infos(&MrzAnchor::of(&located), Some(&viz)),
         viz.mismatches.len(),
+        viz.stats.label_columns,
     ))
 }
 
@@ -81,6 +88,21 @@ fn real_specimen_visual_zone() {
     assert_eq!(infos.date_of_issuance, "16/04/2007");
     assert_eq!(infos.date_of_expiration, "15/04/2012");
     assert_eq!(infos.birth_place.as_deref(), Some("ZENITH"));
+}
+
+/// A real page whose labels print smaller than their values: they are read with the small
+/// recogniser, and the fields found under them are the same.
+#[test]
+fn real_specimen_labels_read_with_the_small_recogniser() {
+    let Some((infos, mismatches, label_columns)) =
+        read_counting(data_dir().join("documents/d025.jpg"))
+    else {
+        return;
+    };
+    assert_eq!(mismatches, 0, "{infos:?}");
+    assert!(label_columns > 0, "no label read with the small recogniser");
+    assert_eq!(infos.date_of_issuance, "23/04/2012", "{infos:?}");
+    assert_eq!(infos.issue_place.as_deref(), Some("FCO"), "{infos:?}");
 }
 
 #[test]

@@ -41,6 +41,10 @@ const SCRIPTS: &[(&str, &str)] = &[
         "convert_ppocr_latin.py",
         include_str!("../../../tools/models/convert_ppocr_latin.py"),
     ),
+    (
+        "convert_ppocr_tiny_latin.py",
+        include_str!("../../../tools/models/convert_ppocr_tiny_latin.py"),
+    ),
 ];
 
 /// Text of an embedded converter script.
@@ -143,7 +147,8 @@ mod tests {
                 "convert_face_mesh.py",
                 "convert_whisper.py",
                 "convert_silero_vad.py",
-                "convert_ppocr_latin.py"
+                "convert_ppocr_latin.py",
+                "convert_ppocr_tiny_latin.py"
             ]
         );
         let text = script_text("convert_face_recognition.py").expect("embedded");

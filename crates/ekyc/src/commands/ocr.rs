@@ -47,14 +47,19 @@ impl ModelArgs {
         Ok(MrzReader::from_engine(&self.ocr_engine()?)?)
     }
 
-    /// Load the PP-OCR detector and recognisers (full and Latin-only).
+    /// Load the PP-OCR detector and recognisers (full, Latin-only and the small label one).
     pub fn ocr_engine(&self) -> anyhow::Result<Engine> {
         let home = match &self.home {
             Some(h) => h.clone(),
             None => default_home()?,
         };
         let manifest = Manifest::embedded()?;
-        let names = [DETECTOR_MODEL, RECOGNIZER_MODEL, LATIN_RECOGNIZER_MODEL];
+        let names = [
+            DETECTOR_MODEL,
+            RECOGNIZER_MODEL,
+            LATIN_RECOGNIZER_MODEL,
+            ekyc_idcard::LABEL_RECOGNIZER_MODEL,
+        ];
         let engine = Engine::load(&manifest, &home, &names, &SessionOptions::default())
             .with_context(|| {
                 format!(

@@ -102,6 +102,19 @@ impl Timed {
             TextRecognizer::with_onnx_dictionary(pooled, pool.path())?,
             workers,
         );
+        let viz = match ekyc_idcard::VizReader::label_pool(engine, workers)? {
+            Some(small) => {
+                let timed = Arc::new(TimedModel {
+                    inner: small.clone(),
+                    log: log.clone(),
+                });
+                viz.with_label_recognizer(TextRecognizer::with_onnx_dictionary(
+                    timed,
+                    small.path(),
+                )?)
+            }
+            None => viz,
+        };
         Ok(Timed {
             log,
             mrz,
@@ -146,8 +159,8 @@ pub fn run(engine: &Engine, image: &RgbImage) -> anyhow::Result<()> {
     );
     let s = &reading.stats;
     println!(
-        "boxes detected {} / read {} / read twice {}; recogniser columns {}; detection step {:.1} ms, recognition step {:.1} ms (wall)",
-        s.boxes_detected, s.boxes_read, s.full_reads, s.net_columns, s.detect_ms, s.recognize_ms
+        "boxes detected {} / read {} / read twice {}; recogniser columns {} (+ {} label recogniser columns); detection step {:.1} ms, recognition step {:.1} ms (wall)",
+        s.boxes_detected, s.boxes_read, s.full_reads, s.net_columns, s.label_columns, s.detect_ms, s.recognize_ms
     );
     print_calls("VIZ read", &timed.take(), total);
     if workers > 1 {
