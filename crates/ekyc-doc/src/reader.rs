@@ -4,21 +4,16 @@
 //! nothing valid turns up the whole image is tried turned by 90°, 270° and 180°.
 
 use ekyc_infer::Engine;
-use ekyc_mrz::{doubt, resolve, DoubtLimits, MrzReading};
-use image::imageops::{self, FilterType};
+use ekyc_mrz::{DoubtLimits, MrzReading};
 use image::RgbImage;
 
-use crate::assemble::{align, expected_len};
 use crate::band::{band_corners, band_region, find_bands, Band};
-use crate::ctc::RecognizedLine;
 use crate::detect::{DetectorOptions, TextDetector};
-use crate::ensemble::combine;
 use crate::error::DocError;
 use crate::geometry::{cover_span, crop_rotated, unturned, Point, RotatedRect};
-use crate::letters::{fix_letter_fields, letters_plausible};
+use crate::letters::letters_plausible;
 use crate::lines::turn;
-use crate::recognize::{TextRecognizer, LINE_HEIGHT};
-use crate::slots::assemble;
+use crate::recognize::TextRecognizer;
 
 /// Names of the models in the manifest.
 pub const DETECTOR_MODEL: &str = "ppocr_det";
@@ -142,6 +137,8 @@ struct Search {
     widened: usize,
     /// Three-line bands read where two of their lines were read before.
     third_lines: usize,
+    /// A third line was guessed next to two lines of a TD1's length.
+    third_line_guessed: bool,
     /// Bands that may be read in all.
     budget: usize,
 }
@@ -160,6 +157,25 @@ fn same_place(a: &RotatedRect, b: &RotatedRect) -> bool {
 pub(crate) fn read_before(read: &[(RotatedRect, bool)], region: &RotatedRect, steep: bool) -> bool {
     read.iter()
         .any(|(r, was_steep)| same_place(r, region) && (steep || !was_steep))
+}
+
+/// An accepted reading (located by `look`'s band), or `None` after keeping it in
+/// `search.best` if it beats the best so far.
+fn keep(
+    attempt: Option<Attempt>,
+    look: &BandLook,
+    upside_down: bool,
+    search: &mut Search,
+) -> Option<LocatedMrz> {
+    let mut attempt = attempt?;
+    attempt.corners = band_corners(look.band, upside_down, look.quarter_turns, look.image);
+    if attempt.accepted() {
+        return Some(attempt.located());
+    }
+    if search.best.as_ref().is_none_or(|b| attempt.better_than(b)) {
+        search.best = Some(attempt);
+    }
+    None
 }
 
 /// Three lines at `region` where only two-line bands were read before (the region is then half
@@ -404,17 +420,25 @@ impl MrzReader {
             None if widen => return Ok(None),
             None => (look.turned, look.band),
         };
+        let mut td1_pair = None;
         for upside_down in [false, true] {
-            let Some(mut attempt) = self.read_lines_twice_if_needed(view, lines, upside_down)?
-            else {
-                continue;
-            };
-            attempt.corners = band_corners(look.band, upside_down, look.quarter_turns, look.image);
-            if attempt.accepted() {
-                return Ok(Some(attempt.located()));
+            let read = self.read_lines_twice_if_needed(view, lines, upside_down)?;
+            if read.td1_pair {
+                td1_pair.get_or_insert(upside_down);
             }
-            if search.best.as_ref().is_none_or(|b| attempt.better_than(b)) {
-                search.best = Some(attempt);
+            if let Some(found) = keep(read.attempt, look, upside_down, search) {
+                return Ok(Some(found));
+            }
+        }
+        // Two lines of a TD1's length: the band missed the third line (its detected box cut
+        // short, or merged with print). Once per image, one line pitch below, then above.
+        if let Some(upside_down) = td1_pair.filter(|_| !search.third_line_guessed) {
+            search.third_line_guessed = true;
+            for band in with_third_line(lines) {
+                let read = self.read_lines_twice_if_needed(view, &band, upside_down)?;
+                if let Some(found) = keep(read.attempt, look, upside_down, search) {
+                    return Ok(Some(found));
+                }
             }
         }
         Ok(None)
@@ -425,40 +449,6 @@ impl MrzReader {
         let line_h =
             band.lines.iter().map(|l| l.height).sum::<f32>() / band.lines.len().max(1) as f32;
         band_region(band, 1.0).is_some_and(|r| r.width < self.opts.refine_min_aspect * line_h)
-    }
-
-    /// Crop one line with `pad_y` margins (upright, or turned by 180°) and read it.
-    fn read_line(
-        &self,
-        image: &RgbImage,
-        rect: &RotatedRect,
-        pad_y: f32,
-        upside_down: bool,
-    ) -> Result<Option<RecognizedLine>, DocError> {
-        let h = rect.height;
-        let padded = rect.expanded(h * self.opts.pad_x, h * pad_y);
-        // Crop near the net's resolution: at most twice its input height.
-        let scale = (2.0 * LINE_HEIGHT as f32 / padded.height.max(1.0)).min(1.0);
-        let Some(mut crop) = crop_rotated(image, &padded, scale) else {
-            return Ok(None);
-        };
-        if self.opts.stretch != 1.0 {
-            let w = (crop.width() as f32 * self.opts.stretch)
-                .round()
-                .clamp(1.0, 8192.0);
-            crop = imageops::resize(&crop, w as u32, crop.height(), FilterType::Triangle);
-        }
-        if upside_down {
-            crop = imageops::rotate180(&crop);
-        }
-        let mut line = self.recognizer.recognize_mrz(&crop)?;
-        // Positions from shares of the crop to pixels from the line box's reading start: the
-        // band's lines share their extent, so these are comparable across its lines.
-        let margin = h * self.opts.pad_x;
-        for x in &mut line.positions {
-            *x = *x * padded.width - margin;
-        }
-        Ok(Some(line))
     }
 
     /// Cut the band out, deskewed and scaled so its lines are about [`REFINE_LINE_HEIGHT`] px
@@ -506,100 +496,8 @@ impl MrzReader {
             });
         Ok(found.map(|b| (view, b)))
     }
-
-    /// One read per line first (fast); only when that reading is not accepted, read every line
-    /// from a second crop too and combine the two (slower, more robust on small or tilted MRZs).
-    fn read_lines_twice_if_needed(
-        &self,
-        image: &RgbImage,
-        band: &Band,
-        upside_down: bool,
-    ) -> Result<Option<Attempt>, DocError> {
-        let first = self.read_lines(image, band, upside_down, None)?;
-        // No reading at all (a line of the wrong length, or the band read upside down): a
-        // second crop of the same lines will not make it an MRZ.
-        let Some(first) = first else {
-            return Ok(None);
-        };
-        if first.accepted() || self.opts.second_pad_y.is_none() {
-            return Ok(Some(first));
-        }
-        let first = Some(first);
-        let second = self.read_lines(image, band, upside_down, self.opts.second_pad_y)?;
-        Ok(match (first, second) {
-            (Some(a), Some(b)) => Some(if a.better_than(&b) { a } else { b }),
-            (a, b) => b.or(a),
-        })
-    }
-
-    fn read_lines(
-        &self,
-        image: &RgbImage,
-        band: &Band,
-        upside_down: bool,
-        second_pad_y: Option<f32>,
-    ) -> Result<Option<Attempt>, DocError> {
-        let mut lines: Vec<RecognizedLine> = Vec::with_capacity(band.lines.len());
-        for rect in &band.lines {
-            let Some(mut line) = self.read_line(image, rect, self.opts.pad_y, upside_down)? else {
-                return Ok(None);
-            };
-            // Not an MRZ line (or read upside down): spare the other lines' recognition.
-            let chars = line.text.chars().count();
-            if !(MIN_LINE_CHARS..=MAX_LINE_CHARS).contains(&chars) {
-                return Ok(None);
-            }
-            if let Some(pad_y) = second_pad_y {
-                if let Some(other) = self.read_line(image, rect, pad_y, upside_down)? {
-                    line = combine(line, other);
-                }
-            }
-            lines.push(line);
-        }
-        if upside_down {
-            lines.reverse();
-        }
-        let candidates = match assemble(&lines) {
-            // A line read at its full length keeps its own order: cells from positions can
-            // split a name where its letters stand unevenly apart.
-            Some(mut placed) => {
-                if let Some(want) = expected_len(&lines) {
-                    for (cells, line) in placed.iter_mut().zip(&lines) {
-                        if cells.len() == want && line.text.chars().count() == want {
-                            *cells = align(line, want);
-                        }
-                    }
-                }
-                placed
-            }
-            // Positions explain nothing (too few letters, uneven spacing): count characters,
-            // but only lines read at their full length — guessing which filler run lost or
-            // gained characters can make a wrong reading pass its check digits.
-            None => {
-                let Some(want) = expected_len(&lines) else {
-                    return Ok(None);
-                };
-                if lines.iter().any(|l| l.text.chars().count() != want) {
-                    return Ok(None);
-                }
-                lines.iter().map(|l| align(l, want)).collect()
-            }
-        };
-        let confidence = lines.iter().map(|l| l.confidence).sum::<f32>() / lines.len() as f32;
-        Ok(resolve(&candidates).map(|reading| {
-            let mut reading = fix_letter_fields(reading, &candidates);
-            let mut slack = 0.0;
-            if reading.check_digits_valid {
-                let d = doubt(&reading, &candidates);
-                slack = d.slack(&self.opts.doubt);
-                reading.check_digits_valid &= !d.exceeds(&self.opts.doubt);
-            }
-            Attempt {
-                reading,
-                confidence,
-                slack,
-                corners: [Point::new(0.0, 0.0); 4],
-            }
-        }))
-    }
 }
+
+#[path = "reader_lines.rs"]
+mod lines_read;
+pub(crate) use lines_read::with_third_line;

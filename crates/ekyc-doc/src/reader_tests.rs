@@ -191,3 +191,32 @@ fn a_three_line_band_is_read_where_two_of_its_lines_were() {
     // Nothing read there yet: an ordinary new band.
     assert!(!third_line_added(&[], &band(300.0, 120.0), 3));
 }
+
+#[test]
+fn a_two_line_band_gets_a_third_line_one_pitch_below_or_above() {
+    use crate::band::Band;
+    use crate::geometry::{Point, RotatedRect};
+    use crate::reader::with_third_line;
+    let line = |cx: f32, cy: f32| RotatedRect {
+        center: Point::new(cx, cy),
+        width: 600.0,
+        height: 30.0,
+        angle: 0.1,
+    };
+    // Tilted: the pitch runs along the lines' normal and a little sideways.
+    let band = Band {
+        lines: vec![line(400.0, 300.0), line(396.0, 340.0)],
+    };
+    let bands = with_third_line(&band);
+    assert_eq!(bands.len(), 2);
+    assert_eq!(bands[0].lines[2].center, Point::new(392.0, 380.0));
+    assert_eq!(bands[1].lines[0].center, Point::new(404.0, 260.0));
+    assert!(bands
+        .iter()
+        .all(|b| b.lines.len() == 3 && b.lines[1].width == 600.0));
+    // Not two lines: nothing to guess.
+    let three = Band {
+        lines: vec![line(0.0, 0.0); 3],
+    };
+    assert!(with_third_line(&three).is_empty());
+}

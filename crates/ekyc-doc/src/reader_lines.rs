@@ -1,0 +1,199 @@
+//! Reading a band's lines: crop each line, recognise it with the MRZ alphabet, place the
+//! characters in cells and let the check digits choose (part of [`MrzReader`]).
+
+use ekyc_mrz::{doubt, resolve};
+use image::imageops::{self, FilterType};
+use image::RgbImage;
+
+use super::{Attempt, MrzReader, MAX_LINE_CHARS, MIN_LINE_CHARS};
+use crate::assemble::{align, expected_len};
+use crate::band::Band;
+use crate::ctc::RecognizedLine;
+use crate::ensemble::combine;
+use crate::error::DocError;
+use crate::geometry::{crop_rotated, Point, RotatedRect};
+use crate::letters::fix_letter_fields;
+use crate::recognize::LINE_HEIGHT;
+use crate::slots::assemble;
+
+/// A TD1 line has 30 characters; a line read with about as many may be one.
+const TD1_PAIR_CHARS: std::ops::RangeInclusive<usize> = 26..=34;
+
+/// What reading a band's lines gave.
+#[derive(Default)]
+pub(super) struct LinesRead {
+    pub attempt: Option<Attempt>,
+    /// Two lines read with about a TD1 line's length each: maybe a TD1 whose third line the
+    /// band missed (no two-line layout has 30-character lines).
+    pub td1_pair: bool,
+}
+
+/// The two three-line bands a two-line band may be part of: one more line a line pitch below,
+/// or above, with the neighbouring line's size and angle.
+pub(crate) fn with_third_line(band: &Band) -> Vec<Band> {
+    let [a, b] = band.lines.as_slice() else {
+        return Vec::new();
+    };
+    let (dx, dy) = (b.center.x - a.center.x, b.center.y - a.center.y);
+    let moved = |r: &RotatedRect, k: f32| RotatedRect {
+        center: Point::new(r.center.x + k * dx, r.center.y + k * dy),
+        ..*r
+    };
+    vec![
+        Band {
+            lines: vec![*a, *b, moved(b, 1.0)],
+        },
+        Band {
+            lines: vec![moved(a, -1.0), *a, *b],
+        },
+    ]
+}
+
+impl MrzReader {
+    /// One read per line first (fast); only when that reading is not accepted, read every line
+    /// from a second crop too and combine the two (slower, more robust on small or tilted MRZs).
+    pub(super) fn read_lines_twice_if_needed(
+        &self,
+        image: &RgbImage,
+        band: &Band,
+        upside_down: bool,
+    ) -> Result<LinesRead, DocError> {
+        let read = self.read_lines(image, band, upside_down, None)?;
+        // No reading at all (a line of the wrong length, or the band read upside down): a
+        // second crop of the same lines will not make it an MRZ.
+        let Some(first) = read.attempt else {
+            return Ok(read);
+        };
+        if first.accepted() || self.opts.second_pad_y.is_none() {
+            return Ok(LinesRead {
+                attempt: Some(first),
+                ..read
+            });
+        }
+        let second = self
+            .read_lines(image, band, upside_down, self.opts.second_pad_y)?
+            .attempt;
+        let attempt = match second {
+            Some(b) if !first.better_than(&b) => b,
+            _ => first,
+        };
+        Ok(LinesRead {
+            attempt: Some(attempt),
+            td1_pair: read.td1_pair,
+        })
+    }
+
+    fn read_lines(
+        &self,
+        image: &RgbImage,
+        band: &Band,
+        upside_down: bool,
+        second_pad_y: Option<f32>,
+    ) -> Result<LinesRead, DocError> {
+        let mut lines: Vec<RecognizedLine> = Vec::with_capacity(band.lines.len());
+        for rect in &band.lines {
+            let Some(mut line) = self.read_line(image, rect, self.opts.pad_y, upside_down)? else {
+                return Ok(LinesRead::default());
+            };
+            // Not an MRZ line (or read upside down): spare the other lines' recognition.
+            let chars = line.text.chars().count();
+            if !(MIN_LINE_CHARS..=MAX_LINE_CHARS).contains(&chars) {
+                return Ok(LinesRead::default());
+            }
+            if let Some(pad_y) = second_pad_y {
+                if let Some(other) = self.read_line(image, rect, pad_y, upside_down)? {
+                    line = combine(line, other);
+                }
+            }
+            lines.push(line);
+        }
+        let td1_pair = lines.len() == 2
+            && lines
+                .iter()
+                .all(|l| TD1_PAIR_CHARS.contains(&l.text.chars().count()));
+        if upside_down {
+            lines.reverse();
+        }
+        let candidates = match assemble(&lines) {
+            // A line read at its full length keeps its own order: cells from positions can
+            // split a name where its letters stand unevenly apart.
+            Some(mut placed) => {
+                if let Some(want) = expected_len(&lines) {
+                    for (cells, line) in placed.iter_mut().zip(&lines) {
+                        if cells.len() == want && line.text.chars().count() == want {
+                            *cells = align(line, want);
+                        }
+                    }
+                }
+                placed
+            }
+            // Positions explain nothing (too few letters, uneven spacing): count characters,
+            // but only lines read at their full length — guessing which filler run lost or
+            // gained characters can make a wrong reading pass its check digits.
+            None => {
+                let no_reading = LinesRead {
+                    attempt: None,
+                    td1_pair,
+                };
+                let Some(want) = expected_len(&lines) else {
+                    return Ok(no_reading);
+                };
+                if lines.iter().any(|l| l.text.chars().count() != want) {
+                    return Ok(no_reading);
+                }
+                lines.iter().map(|l| align(l, want)).collect()
+            }
+        };
+        let confidence = lines.iter().map(|l| l.confidence).sum::<f32>() / lines.len() as f32;
+        let attempt = resolve(&candidates).map(|reading| {
+            let mut reading = fix_letter_fields(reading, &candidates);
+            let mut slack = 0.0;
+            if reading.check_digits_valid {
+                let d = doubt(&reading, &candidates);
+                slack = d.slack(&self.opts.doubt);
+                reading.check_digits_valid &= !d.exceeds(&self.opts.doubt);
+            }
+            Attempt {
+                reading,
+                confidence,
+                slack,
+                corners: [Point::new(0.0, 0.0); 4],
+            }
+        });
+        Ok(LinesRead { attempt, td1_pair })
+    }
+
+    /// Crop one line with `pad_y` margins (upright, or turned by 180°) and read it.
+    fn read_line(
+        &self,
+        image: &RgbImage,
+        rect: &RotatedRect,
+        pad_y: f32,
+        upside_down: bool,
+    ) -> Result<Option<RecognizedLine>, DocError> {
+        let h = rect.height;
+        let padded = rect.expanded(h * self.opts.pad_x, h * pad_y);
+        // Crop near the net's resolution: at most twice its input height.
+        let scale = (2.0 * LINE_HEIGHT as f32 / padded.height.max(1.0)).min(1.0);
+        let Some(mut crop) = crop_rotated(image, &padded, scale) else {
+            return Ok(None);
+        };
+        if self.opts.stretch != 1.0 {
+            let w = (crop.width() as f32 * self.opts.stretch)
+                .round()
+                .clamp(1.0, 8192.0);
+            crop = imageops::resize(&crop, w as u32, crop.height(), FilterType::Triangle);
+        }
+        if upside_down {
+            crop = imageops::rotate180(&crop);
+        }
+        let mut line = self.recognizer.recognize_mrz(&crop)?;
+        // Positions from shares of the crop to pixels from the line box's reading start: the
+        // band's lines share their extent, so these are comparable across its lines.
+        let margin = h * self.opts.pad_x;
+        for x in &mut line.positions {
+            *x = *x * padded.width - margin;
+        }
+        Ok(Some(line))
+    }
+}
