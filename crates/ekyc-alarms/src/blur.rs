@@ -2,9 +2,15 @@
 //! image again and see how much of its local variation survives; a sharp image loses a lot,
 //! a blurry one little — computed on the card's most textured tiles (text, portrait), so
 //! plain background and flat paper do not dilute it.
+//!
+//! The MRZ's blur at its own character scale ([`crate::blurry_mrz`]) is reported alongside
+//! (`mrz_blur_h`/`mrz_blur_v`, `mrz_pitch_px`), not scored: on the generated sets it does not
+//! separate better than the card's tiles (specimens whose own MRZ is soft read like a light
+//! blur).
 
 use ekyc_types::CardAlarm;
 
+use crate::blurry_mrz::mrz_blur;
 use crate::detection::Detection;
 use crate::plane::Plane;
 use crate::view::View;
@@ -61,11 +67,18 @@ pub fn detect(v: &View) -> Detection {
     let (bh, bv) = (blur_of(fh, vh), blur_of(fv, vv));
     let mean_variation =
         tiles[..keep].iter().map(|t| t.variation).sum::<f32>() / (keep * TILE * TILE * 2) as f32;
-    Detection::new(CardAlarm::Blurry, bh.max(bv))
+    let d = Detection::new(CardAlarm::Blurry, bh.max(bv))
         .with("blur_h", bh)
         .with("blur_v", bv)
         .with("edge_strength", mean_variation)
-        .with("tiles", keep as f32)
+        .with("tiles", keep as f32);
+    match v.mrz.as_ref().and_then(|m| mrz_blur(v.full, m)) {
+        Some(m) => d
+            .with("mrz_blur_h", m.blur_h)
+            .with("mrz_blur_v", m.blur_v)
+            .with("mrz_pitch_px", m.pitch_px),
+        None => d,
+    }
 }
 
 fn tile_sums(grey: &Plane, blur_h: &Plane, blur_v: &Plane, x0: usize, y0: usize) -> Sums {

@@ -172,3 +172,72 @@ fn core_ink_share(c: &Cells, blob: &[usize]) -> Option<f32> {
     let inked = core.iter().filter(|&&i| c.dark[i] < INK_DARK).count();
     Some(inked as f32 / core.len() as f32)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::view::CardHints;
+    use image::{Rgb, RgbImage};
+
+    /// A `w` × `h` grid of cells, every one clipped, ink where `inked(x, y)`.
+    fn clipped_cells(w: usize, h: usize, inked: impl Fn(usize, usize) -> bool) -> Cells {
+        let n = w * h;
+        Cells {
+            w,
+            h,
+            white: vec![255.0; n],
+            dark: (0..n)
+                .map(|i| if inked(i % w, i / w) { 30.0 } else { 250.0 })
+                .collect(),
+            on_card: vec![true; n],
+            deep: vec![false; n],
+        }
+    }
+
+    #[test]
+    fn a_lobe_has_a_washed_out_core_a_strip_has_none() {
+        let lobe = clipped_cells(20, 20, |_, _| false);
+        let all: Vec<usize> = (0..400).collect();
+        assert_eq!(core_ink_share(&lobe, &all), Some(0.0));
+        let strip = clipped_cells(20, 5, |_, _| false);
+        let all: Vec<usize> = (0..100).collect();
+        assert_eq!(core_ink_share(&strip, &all), None);
+    }
+
+    #[test]
+    fn a_white_page_keeps_text_lines_in_its_core() {
+        let page = clipped_cells(20, 20, |_, y| y % 5 == 0);
+        let all: Vec<usize> = (0..400).collect();
+        let ink = core_ink_share(&page, &all).unwrap();
+        assert!(ink >= CORE_INK_FULL, "core ink {ink}");
+    }
+
+    /// A cream card with text strokes over the whole photo, `lift(x, y)` grey levels of light
+    /// added on top (clipped at 255).
+    fn photo(lift: impl Fn(u32, u32) -> f32) -> RgbImage {
+        RgbImage::from_fn(640, 440, |x, y| {
+            let base = if y % 22 < 10 && x % 13 < 8 {
+                [30.0, 30.0, 40.0]
+            } else {
+                [205.0, 200.0, 185.0]
+            };
+            Rgb(base.map(|c: f32| (c + lift(x, y)).min(255.0) as u8))
+        })
+    }
+
+    #[test]
+    fn white_gap_between_two_card_images_is_not_a_reflection() {
+        // A 40-px white gap down the middle (4-5 cells): blank and clipped, but no core.
+        let gap = photo(|x, _| if (300..340).contains(&x) { 255.0 } else { 0.0 });
+        let d = detect(&View::new(&gap, &CardHints::default()));
+        assert_eq!(d.score, 0.0, "{d:?}");
+        assert!(d.evidence("coreless_share").unwrap() > 0.03, "{d:?}");
+        // A lamp's lobe lifts paper and print alike and clips a compact patch.
+        let lobe = photo(|x, y| {
+            let d2 = ((x as f32 - 320.0) / 70.0).powi(2) + ((y as f32 - 220.0) / 55.0).powi(2);
+            300.0 * (-d2 / 2.0).exp()
+        });
+        let d = detect(&View::new(&lobe, &CardHints::default()));
+        assert!(d.score > 0.05, "{d:?}");
+    }
+}

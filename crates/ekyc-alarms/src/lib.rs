@@ -7,13 +7,14 @@
 //! | photocopy | -9102 | [`photocopy`]: chromaticity spread and coloured-ink share (cast-invariant colourfulness) |
 //! | screen recapture | -9103 | [`screen`]: isolated spectral peaks of the sub-pixel grid / moiré |
 //! | tampered | -9104 | [`tampered`]: a block of the card with edges much sharper than the MRZ's (never went through the optics); corners of grid-straight one-pixel cuts (a paste's border) on a card tilted in the photo |
-//! | reflective | -9107 | [`glare`]: clipped near-white blobs with the print under them washed out |
+//! | reflective | -9107 | [`glare`]: clipped near-white blobs with a core (a lobe, not a strip of paper), the print under them and in their core washed out |
 //! | blurry | -9108 | [`blur`]: re-blur measure on the card's most textured tiles |
 //!
 //! [`check`] runs them all on the card region (from [`CardHints`]) and raises those whose score
 //! reaches the threshold of the configured [`Level`] (or an override).
 
 pub mod blur;
+mod blurry_mrz;
 mod config;
 pub mod covered;
 mod detection;

@@ -134,6 +134,8 @@ pub struct View<'a> {
     pub outer_quad: Option<Quad>,
     /// The MRZ band's corners in working pixels (`None` without an MRZ hint).
     pub mrz_band: Option<Quad>,
+    /// The MRZ hint as given (full-resolution pixels, line and character counts).
+    pub mrz: Option<MrzHint>,
 }
 
 /// How much of the predicted card's half-size [`View::deep_quad`] drops on each side.
@@ -195,6 +197,7 @@ impl<'a> View<'a> {
         });
         View {
             full,
+            mrz: hints.mrz,
             mrz_band,
             mrz_edge_gap,
             mrz_end_gap,
