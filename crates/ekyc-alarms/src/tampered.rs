@@ -115,6 +115,19 @@ mod tests {
     }
 
     #[test]
+    fn check_with_raises_tampered_on_a_viz_mismatch_only() {
+        let page = image::RgbImage::from_pixel(200, 140, image::Rgb([205, 200, 190]));
+        let hints = crate::CardHints::default();
+        let config = crate::AlarmConfig::default();
+        let read = |viz_mismatch| {
+            crate::check_with(&page, &hints, &CrossChecks { viz_mismatch }, &config).raised
+        };
+        assert!(read(Some(true)).contains(&CardAlarm::Tampered));
+        assert!(!read(Some(false)).contains(&CardAlarm::Tampered));
+        assert!(!read(None).contains(&CardAlarm::Tampered));
+    }
+
+    #[test]
     fn a_consistent_or_unread_viz_leaves_the_image_score() {
         for (viz, ev) in [(Some(false), 0.0), (None, -1.0)] {
             let d = with_cross_checks(image_only(1.3), &CrossChecks { viz_mismatch: viz });
