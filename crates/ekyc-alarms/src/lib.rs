@@ -6,12 +6,14 @@
 //! | covered | -9101 | [`covered`]: finger or non-paper object over the card's edge (card outline from the MRZ and from edge lines); card or MRZ out of frame |
 //! | photocopy | -9102 | [`photocopy`]: chromaticity spread and coloured-ink share (cast-invariant colourfulness) |
 //! | screen recapture | -9103 | [`screen`]: isolated spectral peaks of the sub-pixel grid / moiré |
-//! | tampered | -9104 | [`tampered`]: a block of the card with edges much sharper than the MRZ's (never went through the optics); corners of grid-straight one-pixel cuts (a paste's border) on a card tilted in the photo |
+//! | tampered | -9104 | [`tampered`]: a block of the card with edges much sharper than the MRZ's (never went through the optics); corners of grid-straight one-pixel cuts (a paste's border) on a card tilted in the photo; a visual-zone field contradicting the MRZ ([`CrossChecks`]) |
 //! | reflective | -9107 | [`glare`]: clipped near-white blobs with a core (a lobe, not a strip of paper), the print under them and in their core washed out |
 //! | blurry | -9108 | [`blur`]: re-blur measure on the card's most textured tiles |
 //!
 //! [`check`] runs them all on the card region (from [`CardHints`]) and raises those whose score
-//! reaches the threshold of the configured [`Level`] (or an override).
+//! reaches the threshold of the configured [`Level`] (or an override). [`check_with`] also
+//! takes the outcome of checks made outside the image ([`CrossChecks`]: the visual zone read
+//! against the MRZ), which tampered counts.
 
 pub mod blur;
 mod blurry_mrz;
@@ -38,6 +40,7 @@ use serde::Serialize;
 
 pub use config::{AlarmConfig, Level, Overrides, Thresholds};
 pub use detection::{Detection, Evidence};
+pub use tampered::CrossChecks;
 pub use view::{card_quad_from_mrz, outside_share, CardHints, MrzHint, View, WORK_MAX_SIDE};
 
 /// The alarms a document raises, with every detector's score and evidence.
@@ -68,6 +71,15 @@ impl AlarmReport {
 
 /// Every detector on `image` (working copy at most [`WORK_MAX_SIDE`] px).
 pub fn detect_all(image: &RgbImage, hints: &CardHints) -> (Vec<Detection>, &'static str) {
+    detect_all_with(image, hints, &CrossChecks::default())
+}
+
+/// [`detect_all`], tampered also counting the outcome of checks made outside the image.
+pub fn detect_all_with(
+    image: &RgbImage,
+    hints: &CardHints,
+    cross: &CrossChecks,
+) -> (Vec<Detection>, &'static str) {
     let view = View::new(image, hints);
     let detectors: [fn(&View) -> Detection; 6] = [
         covered::detect,
@@ -84,6 +96,10 @@ pub fn detect_all(image: &RgbImage, hints: &CardHints) -> (Vec<Detection>, &'sta
             let d = detect(&view);
             d.with("ms", start.elapsed().as_secs_f32() * 1000.0)
         })
+        .map(|d| match d.alarm {
+            CardAlarm::Tampered => tampered::with_cross_checks(d, cross),
+            _ => d,
+        })
         .collect();
     (detections, view.region_source)
 }
@@ -91,6 +107,16 @@ pub fn detect_all(image: &RgbImage, hints: &CardHints) -> (Vec<Detection>, &'sta
 /// Run the alarm stage. With `config.enabled == false` nothing runs and the report raises
 /// [`CardAlarm::ServiceDisabled`] alone.
 pub fn check(image: &RgbImage, hints: &CardHints, config: &AlarmConfig) -> AlarmReport {
+    check_with(image, hints, &CrossChecks::default(), config)
+}
+
+/// [`check`] with the outcome of checks made outside the image (see [`CrossChecks`]).
+pub fn check_with(
+    image: &RgbImage,
+    hints: &CardHints,
+    cross: &CrossChecks,
+    config: &AlarmConfig,
+) -> AlarmReport {
     let start = Instant::now();
     if !config.enabled {
         return AlarmReport {
@@ -109,7 +135,7 @@ pub fn check(image: &RgbImage, hints: &CardHints, config: &AlarmConfig) -> Alarm
             ms: start.elapsed().as_secs_f64() * 1000.0,
         };
     }
-    let (detections, region) = detect_all(image, hints);
+    let (detections, region) = detect_all_with(image, hints, cross);
     let raised = raised_by(&detections, config);
     AlarmReport {
         raised,

@@ -12,6 +12,11 @@
 //! The score is the stronger of the two, the seam score brought to the sharpness ratio's scale
 //! by [`SEAM_PER_RATIO`].
 //!
+//! A third cue comes from outside the image ([`CrossChecks`]): a printed field of the visual zone
+//! read clearly and contradicting the check-digit-valid MRZ — what a forger who edits a printed
+//! value (and not the MRZ with its check digits) leaves. It raises at any level
+//! ([`VIZ_MISMATCH_SCORE`]).
+//!
 //! An earlier noise-σ feature (compact groups of blocks much smoother than their
 //! neighbourhood) was dropped: scans' noise-free paper looks like a pasted patch and
 //! grain-matched pastes are invisible to it (best tune point 4 % TPR at 2 % FPR).
@@ -30,6 +35,29 @@ pub const FULL_TILT_DEG: f32 = 1.5;
 /// Seam-corner contrast worth one unit of the sharpness ratio: the seams' balanced point
 /// before the merge (36) over the sharpness ratio's (2.0) on the tune split.
 pub const SEAM_PER_RATIO: f32 = 18.0;
+
+/// Score given to a visual-zone field contradicting the MRZ: above every level's threshold.
+pub const VIZ_MISMATCH_SCORE: f32 = 10.0;
+
+/// Outcomes of checks made outside the image detectors.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct CrossChecks {
+    /// The visual zone read against the MRZ: `Some(true)` when a printed field clearly
+    /// contradicts a check-digit-valid MRZ, `Some(false)` when read and consistent, `None` when
+    /// not read.
+    pub viz_mismatch: Option<bool>,
+}
+
+/// Tampered's detection with the cross-checks counted (evidence `viz_mismatch`: 1 mismatch,
+/// 0 consistent, -1 not read).
+pub fn with_cross_checks(d: Detection, cross: &CrossChecks) -> Detection {
+    let score = match cross.viz_mismatch {
+        Some(true) => d.score.max(VIZ_MISMATCH_SCORE),
+        _ => d.score,
+    };
+    let evidence = cross.viz_mismatch.map_or(-1.0, |m| f32::from(u8::from(m)));
+    Detection { score, ..d }.with("viz_mismatch", evidence)
+}
 
 pub fn detect(v: &View) -> Detection {
     let t0 = std::time::Instant::now();
@@ -62,4 +90,49 @@ fn card_tilt_deg(v: &View) -> Option<f32> {
     let a = (tr.1 - tl.1).atan2(tr.0 - tl.0).to_degrees().abs() % 90.0;
     let a = a.min(90.0 - a);
     a.is_finite().then_some(a)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn image_only(score: f32) -> Detection {
+        Detection::new(CardAlarm::Tampered, score)
+    }
+
+    #[test]
+    fn a_viz_mismatch_raises_at_every_level() {
+        let cross = CrossChecks {
+            viz_mismatch: Some(true),
+        };
+        let d = with_cross_checks(image_only(0.4), &cross);
+        assert_eq!(d.score, VIZ_MISMATCH_SCORE);
+        assert_eq!(d.evidence("viz_mismatch"), Some(1.0));
+        for level in crate::Level::ALL {
+            let t = crate::AlarmConfig::with_level(level).threshold(CardAlarm::Tampered);
+            assert!(t.is_some_and(|t| t < VIZ_MISMATCH_SCORE), "{level:?}");
+        }
+    }
+
+    #[test]
+    fn check_with_raises_tampered_on_a_viz_mismatch_only() {
+        let page = image::RgbImage::from_pixel(200, 140, image::Rgb([205, 200, 190]));
+        let hints = crate::CardHints::default();
+        let config = crate::AlarmConfig::default();
+        let read = |viz_mismatch| {
+            crate::check_with(&page, &hints, &CrossChecks { viz_mismatch }, &config).raised
+        };
+        assert!(read(Some(true)).contains(&CardAlarm::Tampered));
+        assert!(!read(Some(false)).contains(&CardAlarm::Tampered));
+        assert!(!read(None).contains(&CardAlarm::Tampered));
+    }
+
+    #[test]
+    fn a_consistent_or_unread_viz_leaves_the_image_score() {
+        for (viz, ev) in [(Some(false), 0.0), (None, -1.0)] {
+            let d = with_cross_checks(image_only(1.3), &CrossChecks { viz_mismatch: viz });
+            assert_eq!(d.score, 1.3);
+            assert_eq!(d.evidence("viz_mismatch"), Some(ev));
+        }
+    }
 }

@@ -1,7 +1,8 @@
 //! `ekyc eval alarms DIR`: document fraud alarms against `DIR/labels.csv` (`file,attack`, attack
 //! = clean | covered | photocopy | screen/recapture | tampered | glare/reflective | blur/blurry).
 //! A labels.csv without an `attack` column (e.g. the specimen folder) counts every image clean.
-//! Like the server, the MRZ is read first and its band gives the card region.
+//! Like the server, the MRZ is read first and its band gives the card region; with `--viz FILE`
+//! the visual zone is read and checked against the MRZ too (tampered counts a contradiction).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -11,11 +12,17 @@ use anyhow::{bail, Context};
 use clap::Args;
 use serde::Serialize;
 
-use ekyc_alarms::{detect_all, raised_by, AlarmConfig, CardHints, Detection, Level, MrzHint};
+use ekyc_alarms::{
+    detect_all_with, raised_by, AlarmConfig, CardHints, CrossChecks, Detection, Level, MrzHint,
+};
 use ekyc_doc::MrzReader;
 use ekyc_types::CardAlarm;
 
 use super::ocr::{load_image, ModelArgs};
+
+#[path = "eval_alarms_viz.rs"]
+mod viz;
+use viz::VizCheck;
 
 #[derive(Args)]
 pub struct EvalAlarmsArgs {
@@ -32,6 +39,11 @@ pub struct EvalAlarmsArgs {
     /// re-reading every MRZ.
     #[arg(long)]
     hints: Option<PathBuf>,
+    /// Visual-zone cross-check cache (JSON, file name → contradiction or null): like the
+    /// passport pipeline, read the visual zone and check it against the MRZ (files missing
+    /// from the cache are read and added; slow).
+    #[arg(long)]
+    viz: Option<PathBuf>,
     #[command(flatten)]
     models: ModelArgs,
 }
@@ -119,6 +131,13 @@ pub fn run(args: &EvalAlarmsArgs) -> anyhow::Result<()> {
     } else {
         Some(args.models.mrz_reader()?)
     };
+    let mut viz = match &args.viz {
+        Some(p) => {
+            let files: Vec<&str> = labels.iter().map(|(f, _)| f.as_str()).collect();
+            Some(VizCheck::open(p, &files, &args.models)?)
+        }
+        None => None,
+    };
     let mut rows = Vec::with_capacity(labels.len());
     for (i, (file, attack)) in labels.iter().enumerate() {
         let source = match hints.get(file) {
@@ -127,7 +146,7 @@ pub fn run(args: &EvalAlarmsArgs) -> anyhow::Result<()> {
             None => HintSource::Reader(reader.as_ref()),
         };
         let newly_read = matches!(source, HintSource::Reader(Some(_)));
-        let (row, hint) = evaluate(&args.dir, file, *attack, source);
+        let (row, hint) = evaluate(&args.dir, file, *attack, source, viz.as_mut())?;
         if let (Some(p), true, None) = (&args.hints, newly_read, &row.error) {
             // Written after every read so an interrupted run keeps what it paid for.
             hints.insert(file.clone(), hint);
@@ -186,7 +205,8 @@ fn evaluate(
     file: &str,
     attack: Option<CardAlarm>,
     source: HintSource,
-) -> (Row, Option<MrzHint>) {
+    viz: Option<&mut VizCheck>,
+) -> anyhow::Result<(Row, Option<MrzHint>)> {
     let mut row = Row {
         file: file.to_string(),
         attack,
@@ -201,7 +221,7 @@ fn evaluate(
         Ok(i) => i,
         Err(e) => {
             row.error = Some(format!("{e:#}"));
-            return (row, None);
+            return Ok((row, None));
         }
     };
     let mut hints = CardHints::default();
@@ -221,12 +241,16 @@ fn evaluate(
         }
         row.mrz_ms = start.elapsed().as_secs_f64() * 1000.0;
     }
+    let cross = match viz {
+        Some(v) => v.outcome(file, &image)?,
+        None => CrossChecks::default(),
+    };
     let start = Instant::now();
-    let (detections, region) = detect_all(&image, &hints);
+    let (detections, region) = detect_all_with(&image, &hints, &cross);
     row.alarm_ms = start.elapsed().as_secs_f64() * 1000.0;
     row.detections = detections;
     row.region = region;
-    (row, hints.mrz)
+    Ok((row, hints.mrz))
 }
 
 fn rates<'a>(rows: &[Row], config: &AlarmConfig) -> BTreeMap<&'a str, Rates> {
