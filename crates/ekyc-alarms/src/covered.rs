@@ -16,6 +16,7 @@
 
 use ekyc_types::CardAlarm;
 
+use crate::covered_mrz;
 use crate::detection::Detection;
 use crate::occluder::{blobs, Blob, Kind, Shape, Small};
 use crate::outline::{self, Outline};
@@ -162,9 +163,15 @@ pub fn detect(v: &View) -> Detection {
         }
     }
     let end_gap = v.mrz_end_gap;
+    // The reader's band leaves out the characters the frame cuts (and a few before them):
+    // print running on from the band's end into the photo's edge is a cut MRZ too.
+    let runs_off = v
+        .mrz_band
+        .is_some_and(|band| covered_mrz::runs_into_frame(&v.y, &band));
     let cut = end_gap.map_or(0.0, |g| {
         CUT_MAX * ((CUT_START - g) / CUT_START).clamp(0.0, 1.0)
     });
+    let cut = if runs_off { CUT_MAX } else { cut };
     // The MRZ band's gap to the photo edge across the lines is evidence only: the reader's
     // band box runs past the edge on complete reads too.
     // A card seen whole (four well-supported sides, none the photo's border) is not cut by
@@ -188,6 +195,7 @@ pub fn detect(v: &View) -> Detection {
         .with("object_blobs", object_blobs as f32)
         .with("outside_share", v.outside)
         .with("mrz_end_gap", end_gap.unwrap_or(-1.0))
+        .with("mrz_runs_off", runs_off as u8 as f32)
         .with("skin_blobs_rejected", rejected as f32)
         .with("largest_skin_solid", largest.solid)
         .with("largest_skin_shading", largest.shading)

@@ -16,6 +16,7 @@
 pub mod blur;
 mod config;
 pub mod covered;
+mod covered_mrz;
 mod detection;
 mod fft;
 pub mod glare;
