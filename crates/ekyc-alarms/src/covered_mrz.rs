@@ -8,8 +8,9 @@ use crate::plane::{quantile, Plane};
 use crate::view::Quad;
 
 /// Width of one cell stepped beyond the band's end, as a share of the band's height (two or
-/// three lines): a character is about a quarter to a third of it wide.
-const CELL: f32 = 0.25;
+/// three lines): one and a half to two characters, so each half of it holds a character's
+/// strokes where the lines run on.
+const CELL: f32 = 0.5;
 /// A pixel is ink when darker than this share of the band's paper.
 const INK: f32 = 0.6;
 /// A cell holds print when at least this share of its pixels is ink (a character's strokes
@@ -86,9 +87,13 @@ fn inked_to_edge(
     let (steps, rows) = (cell.ceil() as usize, height.ceil() as usize);
     let mut cells = 0;
     for k in 0..MAX_CELLS {
-        let (mut seen, mut dark, mut bright, mut left_photo) = (0usize, 0usize, 0usize, false);
+        // Counts per half of the cell (nearer the band, farther): print is dark on paper in
+        // both halves; a card's edge in the cell leaves paper in one and table in the other.
+        let (mut seen, mut dark, mut bright, mut left_photo) =
+            ([0usize; 2], [0usize; 2], [0usize; 2], false);
         for s in 0..steps {
             let d = k as f32 * cell + s as f32;
+            let half = (2 * s >= steps) as usize;
             for r in 0..rows {
                 let t = r as f32 - height / 2.0;
                 let (x, yy) = (
@@ -97,22 +102,30 @@ fn inked_to_edge(
                 );
                 match sample(y, x, yy) {
                     Some(v) => {
-                        seen += 1;
-                        dark += (v < ink) as usize;
-                        bright += (v > paper) as usize;
+                        seen[half] += 1;
+                        dark[half] += (v < ink) as usize;
+                        bright[half] += (v > paper) as usize;
                     }
                     None => left_photo |= r == rows / 2,
                 }
             }
         }
-        let printed = (dark as f32) >= MIN_INK_SHARE * seen as f32
-            && (bright as f32) >= MIN_PAPER_SHARE * seen as f32;
+        let printed_half = |h: usize| {
+            seen[h] > 0
+                && (dark[h] as f32) >= MIN_INK_SHARE * seen[h] as f32
+                && (bright[h] as f32) >= MIN_PAPER_SHARE * seen[h] as f32
+        };
+        let printed = printed_half(0) && printed_half(1);
+        let seen = seen[0] + seen[1];
         if left_photo {
-            // The cell reaches the photo's edge: judge what was seen of it, if much.
+            // The cell reaches the photo's edge: it must not be blank where much of it was
+            // seen, and at least one whole printed cell must come before it (less than a cell
+            // to the edge is the end-gap term's to judge; there paper and a strip of table can
+            // pass for print).
             if seen >= steps * rows / 3 && !printed {
                 return false;
             }
-            return cells > 0 || seen > 0;
+            return cells > 0;
         }
         if !printed {
             return false;
@@ -161,6 +174,19 @@ mod tests {
     fn a_complete_band_ends_before_blank_paper() {
         // The last character ends at 246, blank paper to the edge at 300.
         let (y, band) = page(300, 246, 250.0);
+        assert!(!runs_into_frame(&y, &band));
+    }
+
+    #[test]
+    fn a_band_ending_near_the_cards_edge_before_a_dark_table_is_not_cut() {
+        // The card's edge 12 px past the last character, dark table from there to the edge:
+        // paper then table is no print.
+        let (mut y, band) = page(300, 246, 250.0);
+        for row in 0..60 {
+            for x in 258..300 {
+                y.data[row * 300 + x] = 60.0;
+            }
+        }
         assert!(!runs_into_frame(&y, &band));
     }
 }
