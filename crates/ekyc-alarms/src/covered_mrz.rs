@@ -85,7 +85,6 @@ fn inked_to_edge(
     (ink, paper): (f32, f32),
 ) -> bool {
     let (steps, rows) = (cell.ceil() as usize, height.ceil() as usize);
-    let mut cells = 0;
     for k in 0..MAX_CELLS {
         // Counts per half of the cell (nearer the band, farther): print is dark on paper in
         // both halves; a card's edge in the cell leaves paper in one and table in the other.
@@ -125,12 +124,11 @@ fn inked_to_edge(
             if seen >= steps * rows / 3 && !printed {
                 return false;
             }
-            return cells > 0;
+            return k > 0;
         }
         if !printed {
             return false;
         }
-        cells += 1;
     }
     false
 }
