@@ -16,6 +16,7 @@
 
 use ekyc_types::CardAlarm;
 
+use crate::covered_mrz;
 use crate::detection::Detection;
 use crate::occluder::{blobs, Blob, Kind, Shape, Small};
 use crate::outline::{self, Outline};
@@ -32,6 +33,11 @@ const FINGER_MIN_SOLID: f32 = 0.55;
 /// as the shade darkens dark skin by fewer levels (fingers of the tune sets 0.045-0.17;
 /// skin-toned print and tables that pass the other tests ≤ 0.041).
 const FINGER_MIN_SHADING: f32 = 0.045;
+/// A finger is round: its middle is lit and its flanks in shade, so the core of its blob is
+/// no darker than its rim (core ÷ rim − 1 at least this; fingers of the tune sets −0.03 to
+/// 0.16, mostly ≥ 0.07). A printed skin-toned band is flat and blends into its white print
+/// at the rim (a page's brown header band: −0.1).
+const FINGER_MIN_ROUNDED: f32 = -0.04;
 /// Share of the card a finger reaches well inside its edge (when the card's outline is known).
 const FINGER_MIN_DEEP: f32 = 0.01;
 /// A blob over more of the card than this is skin-toned paper or print, not a finger.
@@ -72,6 +78,10 @@ const LYING_MIN_SOLID: f32 = 0.6;
 /// ... and flat (σ of luma at most this): a phone or a note, where printed areas of that
 /// colour carry halftone, guilloches or a photo's shading.
 const LYING_MAX_SHADING: f32 = 1.2;
+/// ... and reaches at most this many of the photo's sides: an object lying wholly on the card
+/// meets the photo's border only where the card does, and one reaching two sides spans the
+/// card — a printed band across a card that fills the photo (a scan).
+const LYING_MAX_SIDES: u8 = 1;
 /// Edge support of an outline's sides above which the card counts as seen whole.
 const WHOLE_SUPPORT: f32 = 0.9;
 /// An outline on the photo's border counts as a card cut by the frame only when its seen
@@ -83,6 +93,11 @@ const CUT_OUTLINE_MAX_GAP: f32 = 0.05;
 /// leave a little on complete cards (specimen d003, a whole TD1 back on the photo's bottom
 /// border: 0.098; the cut cards of the tune and hold-out sets: 0.16-0.31).
 const CUT_OUTLINE_MIN: f32 = 0.14;
+/// An object lying across the card's edge is one object: the colour (Cb, Cr) of its part well
+/// off the card differs from that of its part well inside it by at most this (objects of the
+/// tune sets ≤ 0.3; a page's coloured header band merged with a table of another colour
+/// through the card's blurred edge: 31).
+const OBJECT_MAX_SPLIT: f32 = 12.0;
 /// An object is solid: shares of its pixels with blob 2 px away on all sides.
 const OBJECT_MIN_SOLID: f32 = 0.5;
 
@@ -148,9 +163,15 @@ pub fn detect(v: &View) -> Detection {
         }
     }
     let end_gap = v.mrz_end_gap;
+    // The reader's band leaves out the characters the frame cuts (and a few before them):
+    // print running on from the band's end into the photo's edge is a cut MRZ too.
+    let runs_off = v
+        .mrz_band
+        .is_some_and(|band| covered_mrz::runs_into_frame(&v.y, &band));
     let cut = end_gap.map_or(0.0, |g| {
         CUT_MAX * ((CUT_START - g) / CUT_START).clamp(0.0, 1.0)
     });
+    let cut = if runs_off { CUT_MAX } else { cut };
     // The MRZ band's gap to the photo edge across the lines is evidence only: the reader's
     // band box runs past the edge on complete reads too.
     // A card seen whole (four well-supported sides, none the photo's border) is not cut by
@@ -174,6 +195,7 @@ pub fn detect(v: &View) -> Detection {
         .with("object_blobs", object_blobs as f32)
         .with("outside_share", v.outside)
         .with("mrz_end_gap", end_gap.unwrap_or(-1.0))
+        .with("mrz_runs_off", runs_off as u8 as f32)
         .with("skin_blobs_rejected", rejected as f32)
         .with("largest_skin_solid", largest.solid)
         .with("largest_skin_shading", largest.shading)
@@ -207,6 +229,7 @@ fn cut_by_frame(o: Outline) -> f32 {
 fn is_finger(b: &Blob, outlined: bool) -> bool {
     b.solid >= FINGER_MIN_SOLID
         && b.shading >= FINGER_MIN_SHADING * b.luma
+        && b.rounded >= FINGER_MIN_ROUNDED
         && (!outlined || b.deep_share >= FINGER_MIN_DEEP)
         && b.sides <= OBJECT_MAX_SIDES
         && b.off >= FINGER_MIN_OFF * b.on
@@ -223,6 +246,7 @@ fn is_object(b: &Blob, allow_lying: bool) -> bool {
         && b.deep_share >= LYING_MIN_DEEP
         && b.solid >= LYING_MIN_SOLID
         && b.shading <= LYING_MAX_SHADING
+        && b.sides <= LYING_MAX_SIDES
         && b.share <= FINGER_MAX_SHARE;
     lying || crosses_edge(b)
 }
@@ -231,6 +255,7 @@ fn crosses_edge(b: &Blob) -> bool {
     b.deep_share >= OBJECT_MIN_DEEP
         && b.far_share >= OBJECT_MIN_FAR
         && b.solid >= OBJECT_MIN_SOLID
+        && b.split <= OBJECT_MAX_SPLIT
         && b.off >= OBJECT_MIN_OFF * b.on
         && b.off <= OBJECT_MAX_OFF * b.on
         && b.sides <= OBJECT_MAX_SIDES

@@ -155,3 +155,106 @@ fn phone_across_an_edge_close_to_the_frame() {
     assert!(score(&clean, &hints) < t);
     assert!(score(&phone, &hints) >= t, "{}", score(&phone, &hints));
 }
+
+/// The blobs of `kind` against the card predicted from the MRZ hint.
+fn blobs_of(img: &RgbImage, hints: &CardHints, kind: Kind) -> Vec<Blob> {
+    let v = View::new(img, hints);
+    blobs(&v, &Shape::of_view(&v), &Small::new(&v), kind)
+}
+
+#[test]
+fn a_finger_is_brighter_in_its_middle_a_blob_lit_at_its_flanks_is_not() {
+    let (clean, hints) = scene(800, 600, (80, 80), 3.0);
+    let skin = [180.0, 130.0, 100.0];
+    let mut fingered = clean.clone();
+    finger(&mut fingered, 420, 300..600, skin, 0.3);
+    // The same strip from the photo's edge, as shaded but darker in its middle than at its
+    // flanks: no round thing lit from above looks like that.
+    let mut hollow = clean.clone();
+    finger(&mut hollow, 420, 300..600, skin, -0.3);
+    let from_edge = |img: &RgbImage| {
+        blobs_of(img, &hints, Kind::Skin)
+            .into_iter()
+            .find(|b| b.touches_edge)
+            .unwrap()
+    };
+    let (f, h) = (from_edge(&fingered), from_edge(&hollow));
+    assert!(f.rounded > 0.03, "{f:?}");
+    assert!(h.rounded < FINGER_MIN_ROUNDED, "{h:?}");
+    let t = threshold();
+    assert!(
+        score(&fingered, &hints) >= t,
+        "{}",
+        score(&fingered, &hints)
+    );
+    assert!(score(&hollow, &hints) < t, "{}", score(&hollow, &hints));
+}
+
+#[test]
+fn an_object_across_the_edge_is_one_colour_a_band_merged_with_the_table_is_not() {
+    let (clean, hints) = scene(800, 600, (80, 80), 3.0);
+    // A blue pen cap lying across the card's left edge: the same colour on and off the card.
+    let mut capped = clean.clone();
+    fill(&mut capped, (20, 250, 260, 60), [30, 50, 150]);
+    let t = threshold();
+    assert!(score(&capped, &hints) >= t, "{}", score(&capped, &hints));
+    let cap = blobs_of(&capped, &hints, Kind::Foreign)
+        .into_iter()
+        .find(|b| b.far_share > 0.0 && b.deep_share > 0.0)
+        .unwrap();
+    assert!(cap.split < 2.0, "{cap:?}");
+    // A dark teal band printed along the card's left edge, its edge blurred into the green
+    // table: one smooth foreign blob, teal on the card and green off it.
+    let mut banded = clean.clone();
+    fill(&mut banded, (0, 0, 80, 600), [40, 90, 60]);
+    for x in 0..260u32 {
+        let a = ((x as f32 - 76.0) / 8.0).clamp(0.0, 1.0);
+        let c = [
+            40.0 * (1.0 - a) + 20.0 * a,
+            90.0,
+            60.0 * (1.0 - a) + 120.0 * a,
+        ];
+        fill(&mut banded, (x, 80, 1, 440), c.map(|v| v as u8));
+    }
+    let merged = blobs_of(&banded, &hints, Kind::Foreign)
+        .into_iter()
+        .filter(|b| b.far_share > 0.0 && b.deep_share > 0.0)
+        .map(|b| b.split)
+        .fold(0.0f32, f32::max);
+    assert!(merged > OBJECT_MAX_SPLIT, "{merged}");
+    assert!(score(&banded, &hints) < t, "{}", score(&banded, &hints));
+}
+
+#[test]
+fn a_flat_band_spanning_a_scan_is_print_not_an_object_lying_on_it() {
+    // A noise-free scan filling the photo: its dark header band reaches both sides.
+    let (mut scan, _) = scene(640, 440, (0, 0), 0.0);
+    fill(&mut scan, (0, 0, 640, 60), [60, 50, 90]);
+    let (x0, y0) = (30.0, 355.0);
+    let hints = CardHints {
+        mrz: Some(MrzHint {
+            corners: [
+                (x0, y0),
+                (x0 + 580.0, y0),
+                (x0 + 580.0, y0 + 55.0),
+                (x0, y0 + 55.0),
+            ],
+            lines: 2,
+            chars: 44,
+        }),
+        card: None,
+    };
+    assert!(
+        score(&scan, &hints) < threshold(),
+        "{}",
+        score(&scan, &hints)
+    );
+    // A phone lying on the same scan, clear of its sides, is raised.
+    let mut phone = scan.clone();
+    fill(&mut phone, (250, 120, 200, 110), [25, 25, 30]);
+    assert!(
+        score(&phone, &hints) >= threshold(),
+        "{}",
+        score(&phone, &hints)
+    );
+}

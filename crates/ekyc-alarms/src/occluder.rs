@@ -44,6 +44,15 @@ pub struct Blob {
     /// How many of the photo's four sides it reaches (a table around the card reaches three
     /// or four).
     pub sides: u8,
+    /// Mean luma of the blob's core (pixels 2 px inside it) over that of its rim (pixels on
+    /// its boundary), less 1: positive when its middle is lit and its flanks are in shade, as
+    /// on a round finger; a flat printed band is as bright at its rim (or brighter, where it
+    /// blends into white print).
+    pub rounded: f32,
+    /// Colour distance (Cb, Cr) between the blob's part well off the card and its part well
+    /// inside it (0 unless both exist): one object lying across the card's edge is one colour
+    /// on both sides of it; a band of print merged with the table is not.
+    pub split: f32,
 }
 
 /// Where the card is, in working pixels: the view's own region (from the MRZ), or an outline
@@ -201,20 +210,23 @@ pub fn blobs(v: &View, shape: &Shape, small: &Small, kind: Kind) -> Vec<Blob> {
         if on / card_area < 0.002 {
             continue;
         }
-        let deep = comp
-            .iter()
-            .filter(|&&i| {
-                let (fx, fy) = at_full(i);
-                shape.deep_on_card(fx, fy)
-            })
-            .count() as f32;
-        let far = comp
-            .iter()
-            .filter(|&&i| {
-                let (fx, fy) = at_full(i);
-                shape.far_off_card(fx, fy)
-            })
-            .count() as f32;
+        let (mut deep_px, mut far_px) = (Vec::new(), Vec::new());
+        for &i in &comp {
+            let (fx, fy) = at_full(i);
+            if shape.deep_on_card(fx, fy) {
+                deep_px.push(i);
+            } else if shape.far_off_card(fx, fy) {
+                far_px.push(i);
+            }
+        }
+        let (deep, far) = (deep_px.len() as f32, far_px.len() as f32);
+        let split = match (
+            mean_chroma((r, g, b), &deep_px),
+            mean_chroma((r, g, b), &far_px),
+        ) {
+            (Some(a), Some(c)) => (a.0 - c.0).hypot(a.1 - c.1),
+            _ => 0.0,
+        };
         let mut side = [false; 4];
         for &i in &comp {
             let (x, y) = (i % w, i / w);
@@ -224,24 +236,36 @@ pub fn blobs(v: &View, shape: &Shape, small: &Small, kind: Kind) -> Vec<Blob> {
             side[3] |= y + 3 >= h;
         }
         let sides = side.iter().filter(|&&s| s).count() as u8;
-        let interior = comp
-            .iter()
-            .filter(|&&i| {
-                let (x, y) = (i % w, i / w);
-                x >= 2
-                    && y >= 2
-                    && x + 2 < w
-                    && y + 2 < h
-                    && mask[i - 2]
-                    && mask[i + 2]
-                    && mask[i - 2 * w]
-                    && mask[i + 2 * w]
-            })
-            .count() as f32;
-        let luma: Vec<f32> = comp
-            .iter()
-            .map(|&i| 0.299 * r.data[i] + 0.587 * g.data[i] + 0.114 * b.data[i])
-            .collect();
+        let luma_at = |i: usize| 0.299 * r.data[i] + 0.587 * g.data[i] + 0.114 * b.data[i];
+        let inside = |i: usize, d: usize| {
+            let (x, y) = (i % w, i / w);
+            x >= d
+                && y >= d
+                && x + d < w
+                && y + d < h
+                && mask[i - d]
+                && mask[i + d]
+                && mask[i - d * w]
+                && mask[i + d * w]
+        };
+        // The rim is the ring one pixel in from the boundary (the boundary itself blends
+        // with what lies around the blob), the core what lies 3 px in and more.
+        let (mut core, mut rim, mut interior) = ((0.0f32, 0usize), (0.0f32, 0usize), 0.0f32);
+        for &i in &comp {
+            let (in1, in2) = (inside(i, 1), inside(i, 2));
+            interior += in2 as u8 as f32;
+            if in2 && inside(i, 3) {
+                core = (core.0 + luma_at(i), core.1 + 1);
+            } else if in1 && !in2 {
+                rim = (rim.0 + luma_at(i), rim.1 + 1);
+            }
+        }
+        let rounded = if core.1 > 0 && rim.1 > 0 && rim.0 > 0.0 {
+            (core.0 / core.1 as f32) / (rim.0 / rim.1 as f32) - 1.0
+        } else {
+            0.0
+        };
+        let luma: Vec<f32> = comp.iter().map(|&i| luma_at(i)).collect();
         let mean = luma.iter().sum::<f32>() / luma.len() as f32;
         let var = luma.iter().map(|l| (l - mean).powi(2)).sum::<f32>() / luma.len() as f32;
         out.push(Blob {
@@ -255,6 +279,8 @@ pub fn blobs(v: &View, shape: &Shape, small: &Small, kind: Kind) -> Vec<Blob> {
             luma: mean,
             touches_edge: sides > 0,
             sides,
+            rounded,
+            split,
         });
     }
     out
@@ -284,6 +310,21 @@ fn paper_colour(v: &View, shape: &Shape, (r, g, b): (&Plane, &Plane, &Plane)) ->
         quantile(&mut cbs, 0.5),
         quantile(&mut crs, 0.5),
     )
+}
+
+/// Mean (Cb, Cr) of `pixels` (indices into the planes); `None` for fewer than a few.
+fn mean_chroma((r, g, b): (&Plane, &Plane, &Plane), pixels: &[usize]) -> Option<(f32, f32)> {
+    if pixels.len() < 8 {
+        return None;
+    }
+    let (mut cb, mut cr) = (0.0f32, 0.0f32);
+    for &i in pixels {
+        let (_, pb, pr) = ycbcr(r.data[i], g.data[i], b.data[i]);
+        cb += pb;
+        cr += pr;
+    }
+    let n = pixels.len() as f32;
+    Some((cb / n, cr / n))
 }
 
 fn ycbcr(r: f32, g: f32, b: f32) -> (f32, f32, f32) {
