@@ -282,14 +282,19 @@ fn is_mrz_like(group: &[Span]) -> bool {
     if min_w < 0.75 * max_w || min_h < 0.5 * max_h {
         return false;
     }
+    // The lines' starts align, or their ends do when the band is seen upside down (a line's
+    // end is a run of fillers that may fade, or text beside it may join it).
     let starts_align = group
         .windows(2)
         .all(|p| (p[0].u0 - p[1].u0).abs() <= 0.1 * max_w);
+    let ends_align = group
+        .windows(2)
+        .all(|p| (p[0].u1 - p[1].u1).abs() <= 0.1 * max_w);
     let spaced = group.windows(2).all(|p| {
         let gap = p[1].v_mid() - p[0].v_mid();
         gap > 0.5 * min_h && gap <= 2.5 * max_h
     });
-    starts_align && spaced
+    (starts_align || ends_align) && spaced
 }
 
 /// Corners of `band` (found in `image` turned by `quarter_turns`) in `image`'s pixels, in
@@ -370,6 +375,25 @@ mod tests {
             (line.width - 410.0).abs() < 1.0 && (line.angle - a).abs() < 1e-4,
             "{line:?}"
         );
+    }
+
+    #[test]
+    fn lines_ending_together_make_a_band_when_their_starts_differ() {
+        // An upside-down TD1: the fillers ending each line face left and fade unevenly, and
+        // the third line's box joined a word printed beside it.
+        let boxes = [
+            tb(1108.0, 651.0, 755.0, 50.0, 0.0),
+            tb(1062.0, 698.0, 847.0, 50.0, 0.0),
+            tb(1158.0, 742.0, 650.0, 50.0, 0.0),
+        ];
+        let bands = find_bands(&boxes);
+        assert!(bands.iter().any(|b| b.lines.len() == 3), "{bands:?}");
+        // Neither end aligned: no band.
+        let ragged = [
+            tb(1108.0, 651.0, 755.0, 50.0, 0.0),
+            tb(1020.0, 698.0, 760.0, 50.0, 0.0),
+        ];
+        assert!(find_bands(&ragged).is_empty());
     }
 
     #[test]

@@ -41,8 +41,9 @@ pub fn letters_plausible(reading: &MrzReading) -> bool {
             })
 }
 
-/// Issuing state and nationality codes pad with '<' at their end only ("D<<"): a letter after a
-/// '<' ("O<O") is a misread code, whatever the check digits say (they do not cover it).
+/// Issuing state and nationality codes have three letters; only Germany's one-letter code pads
+/// with fillers ("D<<"), and an unknown one is all fillers. A '<' anywhere else ("O<O", "ZA<")
+/// is a misread letter, whatever the check digits say (they do not cover the codes).
 fn countries_plausible(reading: &MrzReading) -> bool {
     let nationality = match reading.format {
         MrzFormat::Td1 => (1, 15),
@@ -51,7 +52,11 @@ fn countries_plausible(reading: &MrzReading) -> bool {
     [(0, 2), nationality].into_iter().all(|(line, start)| {
         reading.lines.get(line).is_none_or(|l| {
             let code: Vec<char> = l.chars().skip(start).take(3).collect();
-            !code.windows(2).any(|p| p[0] == '<' && p[1] != '<')
+            match code.iter().filter(|&&c| c == '<').count() {
+                0 => true,
+                2 => code.first().is_some_and(|&c| c != '<'),
+                n => n == code.len(),
+            }
         })
     })
 }
@@ -275,6 +280,10 @@ mod tests {
         let nationality = TD3[1].replace("UTO", "U<O");
         let read = parse(&[TD3[0], nationality.as_str()]).expect("parses");
         assert!(read.check_digits_valid);
+        assert!(!letters_plausible(&read));
+        // Two letters and a filler: a letter read as '<'.
+        let two = TD3[1].replace("UTO", "UT<");
+        let read = parse(&[TD3[0], two.as_str()]).expect("parses");
         assert!(!letters_plausible(&read));
         let germany = TD3[1].replace("UTO", "D<<");
         let read = parse(&[TD3[0], germany.as_str()]).expect("parses");

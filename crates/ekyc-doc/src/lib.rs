@@ -12,6 +12,7 @@
 
 mod assemble;
 mod band;
+mod clutter;
 mod components;
 mod ctc;
 mod detect;

@@ -7,7 +7,7 @@ use ekyc_infer::Engine;
 use ekyc_mrz::{DoubtLimits, MrzReading};
 use image::RgbImage;
 
-use crate::band::{band_corners, band_region, find_bands, Band};
+use crate::band::{band_corners, band_region, dominant_angle, find_bands, Band};
 use crate::detect::{DetectorOptions, TextDetector};
 use crate::error::DocError;
 use crate::geometry::{cover_span, crop_rotated, unturned, Point, RotatedRect};
@@ -113,6 +113,8 @@ struct Attempt {
     slack: f32,
     /// Where the band lies in the input image (see [`MrzReader::read_located`]).
     corners: [Point; 4],
+    /// Read with foreign text cut off a line's end (see `clutter`).
+    from_cut_lines: bool,
 }
 
 /// One candidate band and where it was found.
@@ -141,6 +143,10 @@ struct Search {
     third_line_guessed: bool,
     /// Bands that may be read in all.
     budget: usize,
+    /// Direction of the text on the first look at the upright page (radians).
+    text_angle: Option<f32>,
+    /// Set while a tilted view of the image is searched: bands found there are placed back.
+    tilted: Option<TiltedView>,
 }
 
 /// Two band regions covering the same text: centres closer than the band is tall, widths within
@@ -153,10 +159,13 @@ fn same_place(a: &RotatedRect, b: &RotatedRect) -> bool {
 }
 
 /// A band at `region` (steep or not where it was found) was read before: at the same place,
-/// unless only steep looks at it were read and this one lies flat.
+/// unless only steep looks at it were read and this one lies flat. A band of three lines read
+/// there does not count for two of its lines: one foreign line (print next to the MRZ) stops a
+/// line-by-line read at that line.
 pub(crate) fn read_before(read: &[(RotatedRect, bool)], region: &RotatedRect, steep: bool) -> bool {
-    read.iter()
-        .any(|(r, was_steep)| same_place(r, region) && (steep || !was_steep))
+    read.iter().any(|(r, was_steep)| {
+        same_place(r, region) && (steep || !was_steep) && r.height <= 1.3 * region.height
+    })
 }
 
 /// An accepted reading (located by `look`'s band), or `None` after keeping it in
@@ -169,6 +178,9 @@ fn keep(
 ) -> Option<LocatedMrz> {
     let mut attempt = attempt?;
     attempt.corners = band_corners(look.band, upside_down, look.quarter_turns, look.image);
+    if let Some(view) = &search.tilted {
+        attempt.corners = attempt.corners.map(|p| view.image_point(p));
+    }
     if attempt.accepted() {
         return Some(attempt.located());
     }
@@ -199,6 +211,15 @@ pub(crate) fn third_line_added(
 pub struct LocatedMrz {
     pub reading: MrzReading,
     pub corners: [Point; 4],
+}
+
+impl Search {
+    /// The best reading so far is a plausible MRZ.
+    fn plausible(&self) -> bool {
+        self.best
+            .as_ref()
+            .is_some_and(|b| letters_plausible(&b.reading))
+    }
 }
 
 impl Attempt {
@@ -289,24 +310,22 @@ impl MrzReader {
             }
             // A plausible MRZ whose printed check digits fail (specimens do that) was read
             // the right way up: turning the image will not improve it.
-            let plausible = search
-                .best
-                .as_ref()
-                .is_some_and(|b| letters_plausible(&b.reading));
-            if plausible || search.bands_read >= search.budget {
+            if search.plausible() || search.bands_read >= search.budget {
                 break;
             }
         }
         if let Some(side) = self.opts.fine_side {
-            let plausible = search
-                .best
-                .as_ref()
-                .is_some_and(|b| letters_plausible(&b.reading));
-            if !plausible {
+            if !search.plausible() {
                 search.budget = search.bands_read + self.opts.max_bands_fine;
                 if let Some(found) = self.search_turn(image, 0, Some(side), &mut search)? {
                     return Ok(found);
                 }
+            }
+        }
+        if let Some(angle) = tilt_to_try(search.text_angle).filter(|_| !search.plausible()) {
+            let extra = self.opts.max_bands_fine;
+            if let Some(found) = self.search_tilted(image, angle, &mut search, extra)? {
+                return Ok(found);
             }
         }
         let bands_seen = search.bands_seen;
@@ -344,6 +363,9 @@ impl MrzReader {
             Some(side) => self.detector.detect_at(&turned, side)?,
             None => self.detector.detect(&turned)?,
         };
+        if quarter_turns == 0 && search.tilted.is_none() && search.text_angle.is_none() {
+            search.text_angle = dominant_angle(&boxes);
+        }
         let bands = find_bands(&boxes);
         search.bands_seen += bands.len();
         for band in bands.iter().take(self.opts.max_bands) {
@@ -363,7 +385,10 @@ impl MrzReader {
             let coarse = side.is_some() && side == self.opts.coarse_side;
             let mut counted = true;
             if let Some(region) = band_region(band, 0.0).filter(|_| !coarse) {
-                let region = unturned(&region, quarter_turns, image);
+                let mut region = unturned(&region, quarter_turns, image);
+                if let Some(view) = &search.tilted {
+                    region = view.rect_to_image(&region);
+                }
                 if read_before(&search.regions_read, &region, steep) {
                     // Once per image, and outside the budget: the band that took its place was
                     // read, not a new one.
@@ -501,3 +526,6 @@ impl MrzReader {
 #[path = "reader_lines.rs"]
 mod lines_read;
 pub(crate) use lines_read::with_third_line;
+#[path = "reader_tilt.rs"]
+mod tilt;
+use tilt::{tilt_to_try, TiltedView};

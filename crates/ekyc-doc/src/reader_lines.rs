@@ -8,13 +8,21 @@ use image::RgbImage;
 use super::{Attempt, MrzReader, MAX_LINE_CHARS, MIN_LINE_CHARS};
 use crate::assemble::{align, expected_len};
 use crate::band::Band;
+use crate::clutter::bands_without_foreign_text;
 use crate::ctc::RecognizedLine;
 use crate::ensemble::combine;
 use crate::error::DocError;
 use crate::geometry::{crop_rotated, Point, RotatedRect};
-use crate::letters::fix_letter_fields;
+use crate::letters::{fix_letter_fields, letters_plausible};
 use crate::recognize::LINE_HEIGHT;
 use crate::slots::assemble;
+
+/// Band readings without foreign text tried at most (each line as read or cut at a gap).
+const MAX_CLUTTER_READINGS: usize = 15;
+
+/// Line-box heights added at both ends of every line for a last read of a band whose check
+/// digits fail.
+const WIDER_LINE_ENDS: f32 = 0.4;
 
 /// A TD1 line has 30 characters; a line read with about as many may be one.
 const TD1_PAIR_CHARS: std::ops::RangeInclusive<usize> = 26..=34;
@@ -73,10 +81,29 @@ impl MrzReader {
         let second = self
             .read_lines(image, band, upside_down, self.opts.second_pad_y)?
             .attempt;
-        let attempt = match second {
+        let mut attempt = match second {
             Some(b) if !first.better_than(&b) => b,
             _ => first,
         };
+        // A plausible MRZ whose check digits fail may have lost a line's last check digit to a
+        // box that stops short of it: read once more with the line ends widened, and keep that
+        // reading only when its check digits hold. (Wide margins by default read more clutter
+        // beside the lines; and a reading that was only doubted is not read again until some
+        // look happens to pass.)
+        if !attempt.reading.check_digits_valid && letters_plausible(&attempt.reading) {
+            let wider = Band {
+                lines: band
+                    .lines
+                    .iter()
+                    .map(|r| r.expanded(r.height * WIDER_LINE_ENDS, 0.0))
+                    .collect(),
+            };
+            if let Some(w) = self.read_lines(image, &wider, upside_down, None)?.attempt {
+                if w.accepted() {
+                    attempt = w;
+                }
+            }
+        }
         Ok(LinesRead {
             attempt: Some(attempt),
             td1_pair: read.td1_pair,
@@ -114,12 +141,40 @@ impl MrzReader {
         if upside_down {
             lines.reverse();
         }
-        let candidates = match assemble(&lines) {
+        let mut attempt = self.attempt_from(&lines);
+        // Text beside the band joined to its lines (a sticker, a receipt): read again without
+        // it. The recognition is reused; only the placing and the check digits run again.
+        // Such a reading stands in for one read as is only when its check digits hold: a
+        // plausible reading ends the orientation search, and a cut may be a wrong guess.
+        if !attempt.as_ref().is_some_and(Attempt::accepted) {
+            for band in bands_without_foreign_text(&lines, MAX_CLUTTER_READINGS) {
+                let Some(other) = self.attempt_from(&band) else {
+                    continue;
+                };
+                let replaces = match &attempt {
+                    None => true,
+                    Some(a) => other.better_than(a) && (other.accepted() || a.from_cut_lines),
+                };
+                if replaces {
+                    attempt = Some(Attempt {
+                        from_cut_lines: true,
+                        ..other
+                    });
+                }
+            }
+        }
+        Ok(LinesRead { attempt, td1_pair })
+    }
+
+    /// The band's reading from its recognised `lines`: characters placed in cells (or counted),
+    /// check digits choosing among the alternatives.
+    fn attempt_from(&self, lines: &[RecognizedLine]) -> Option<Attempt> {
+        let candidates = match assemble(lines) {
             // A line read at its full length keeps its own order: cells from positions can
             // split a name where its letters stand unevenly apart.
             Some(mut placed) => {
-                if let Some(want) = expected_len(&lines) {
-                    for (cells, line) in placed.iter_mut().zip(&lines) {
+                if let Some(want) = expected_len(lines) {
+                    for (cells, line) in placed.iter_mut().zip(lines) {
                         if cells.len() == want && line.text.chars().count() == want {
                             *cells = align(line, want);
                         }
@@ -131,21 +186,15 @@ impl MrzReader {
             // but only lines read at their full length — guessing which filler run lost or
             // gained characters can make a wrong reading pass its check digits.
             None => {
-                let no_reading = LinesRead {
-                    attempt: None,
-                    td1_pair,
-                };
-                let Some(want) = expected_len(&lines) else {
-                    return Ok(no_reading);
-                };
+                let want = expected_len(lines)?;
                 if lines.iter().any(|l| l.text.chars().count() != want) {
-                    return Ok(no_reading);
+                    return None;
                 }
                 lines.iter().map(|l| align(l, want)).collect()
             }
         };
         let confidence = lines.iter().map(|l| l.confidence).sum::<f32>() / lines.len() as f32;
-        let attempt = resolve(&candidates).map(|reading| {
+        resolve(&candidates).map(|reading| {
             let mut reading = fix_letter_fields(reading, &candidates);
             let mut slack = 0.0;
             if reading.check_digits_valid {
@@ -158,9 +207,9 @@ impl MrzReader {
                 confidence,
                 slack,
                 corners: [Point::new(0.0, 0.0); 4],
+                from_cut_lines: false,
             }
-        });
-        Ok(LinesRead { attempt, td1_pair })
+        })
     }
 
     /// Crop one line with `pad_y` margins (upright, or turned by 180°) and read it.

@@ -170,6 +170,23 @@ fn a_band_read_steep_may_be_read_again_lying_flat() {
 }
 
 #[test]
+fn two_lines_of_a_three_line_band_read_before_are_a_new_band() {
+    use crate::geometry::{Point, RotatedRect};
+    use crate::reader::read_before;
+    // Three lines read (a line printed next to the MRZ, then its two lines): the reading
+    // stopped at the foreign line, so the MRZ's two lines alone are read.
+    let band = |cy: f32, height: f32| RotatedRect {
+        center: Point::new(400.0, cy),
+        width: 600.0,
+        height,
+        angle: 0.0,
+    };
+    let three_read = [(band(300.0, 120.0), false)];
+    assert!(!read_before(&three_read, &band(320.0, 80.0), false));
+    assert!(read_before(&three_read, &band(302.0, 118.0), false));
+}
+
+#[test]
 fn a_three_line_band_is_read_where_two_of_its_lines_were() {
     use crate::geometry::{Point, RotatedRect};
     use crate::reader::{read_before, third_line_added};
