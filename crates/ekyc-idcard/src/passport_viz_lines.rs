@@ -26,7 +26,8 @@
 use std::time::Instant;
 
 use ekyc_doc::{
-    crop_rotated, DocError, Point, RotatedRect, TextDetector, TextLine, TextRecognizer, LINE_HEIGHT,
+    crop_rotated, DocError, Point, RotatedRect, TextBox, TextDetector, TextLine, TextRecognizer,
+    LINE_HEIGHT,
 };
 use image::RgbImage;
 
@@ -116,17 +117,28 @@ struct Look {
 }
 
 impl VizNets {
-    /// The text lines of `region` (upright) in reading order, and what they cost; labels and
-    /// values that cannot be a field may be cut after their first words.
+    /// The text boxes of `region` (upright) and the detection's wall ms.
+    pub fn detect(&self, region: &RgbImage) -> Result<(Vec<TextBox>, f64), DocError> {
+        let started = Instant::now();
+        let detected = self.detector.detect(region)?;
+        Ok((detected, started.elapsed().as_secs_f64() * 1000.0))
+    }
+
+    /// The text lines of `region` (upright) whose boxes [`VizNets::detect`] found, in reading
+    /// order, and what they cost; labels and values that cannot be a field may be cut after
+    /// their first words.
     pub fn read_lines(
         &self,
         region: &RgbImage,
+        (detected, detect_ms): (Vec<TextBox>, f64),
         mrz: &MrzAnchor,
     ) -> Result<(Vec<TextLine>, VizStats), DocError> {
-        let mut stats = VizStats::default();
-        let started = Instant::now();
-        let boxes = self.boxes(region, &mut stats)?;
-        stats.detect_ms = started.elapsed().as_secs_f64() * 1000.0;
+        let mut stats = VizStats {
+            boxes_detected: detected.len(),
+            detect_ms,
+            ..VizStats::default()
+        };
+        let boxes = boxes(detected, region.width());
         let started = Instant::now();
         let under: Vec<Option<usize>> = (0..boxes.len()).map(|i| value_under(&boxes, i)).collect();
         // Stacks of boxes (a label and its value, the next label...) depend on each other's
@@ -248,24 +260,6 @@ impl VizNets {
         })
     }
 
-    /// The boxes of `region` that may hold a field or its label, the largest first.
-    fn boxes(&self, region: &RgbImage, stats: &mut VizStats) -> Result<Vec<RotatedRect>, DocError> {
-        let detected = self.detector.detect(region)?;
-        stats.boxes_detected = detected.len();
-        let portrait_edge = PORTRAIT_ZONE * region.width() as f32;
-        let mut boxes: Vec<RotatedRect> = detected
-            .into_iter()
-            .map(|b| b.rect.canonical())
-            .filter(|r| r.height >= MIN_HEIGHT && r.center.x >= portrait_edge)
-            // Cut by the region's top edge: the page's header or the facing page.
-            .filter(|r| r.center.y - r.height / 2.0 > 1.0)
-            .filter(|r| (MIN_LENGTH * r.height..=MAX_VALUE * r.height).contains(&r.width))
-            .collect();
-        boxes.sort_by(|a, b| (b.width * b.height).total_cmp(&(a.width * a.height)));
-        boxes.truncate(MAX_BOXES);
-        Ok(boxes)
-    }
-
     /// The first look at a box on top of another: with the label recogniser when there is
     /// one and it reads a label, else as [`VizNets::look`].
     fn label_look(
@@ -348,6 +342,23 @@ impl VizNets {
             }),
         )
     }
+}
+
+/// The `detected` boxes of a region `width` px wide that may hold a field or its label, the
+/// largest first.
+fn boxes(detected: Vec<TextBox>, width: u32) -> Vec<RotatedRect> {
+    let portrait_edge = PORTRAIT_ZONE * width as f32;
+    let mut boxes: Vec<RotatedRect> = detected
+        .into_iter()
+        .map(|b| b.rect.canonical())
+        .filter(|r| r.height >= MIN_HEIGHT && r.center.x >= portrait_edge)
+        // Cut by the region's top edge: the page's header or the facing page.
+        .filter(|r| r.center.y - r.height / 2.0 > 1.0)
+        .filter(|r| (MIN_LENGTH * r.height..=MAX_VALUE * r.height).contains(&r.width))
+        .collect();
+    boxes.sort_by(|a, b| (b.width * b.height).total_cmp(&(a.width * a.height)));
+    boxes.truncate(MAX_BOXES);
+    boxes
 }
 
 /// The boxes in stacks (linked by [`value_under`]), the stacks shared out over `workers`
