@@ -85,13 +85,7 @@ impl TextDetector {
         // Shrinking by area averaging is several times faster than a filtered resize of a
         // phone photo and loses no text the net could see.
         let resized = if in_w < w && in_h < h {
-            // Whole blocks first (a phone photo to a first look: 1600 -> 533 -> 416 px):
-            // the area averaging costs several times more per input pixel.
-            let k = (w / in_w).min(h / in_h);
-            match k >= 2 {
-                true => imageops::thumbnail(&shrink_by(image, k), in_w, in_h),
-                false => imageops::thumbnail(image, in_w, in_h),
-            }
+            imageops::thumbnail(image, in_w, in_h)
         } else {
             imageops::resize(image, in_w, in_h, FilterType::Triangle)
         };
@@ -163,33 +157,6 @@ pub fn input_size(w: u32, h: u32, max_side: u32) -> (u32, u32) {
     (round32(w), round32(h))
 }
 
-/// `image` shrunk by the whole factor `k`: each pixel the rounded mean of a k×k block (the
-/// last columns and rows that fill no block are left out: under k px of a photo).
-fn shrink_by(image: &RgbImage, k: u32) -> RgbImage {
-    let k = k.max(1) as usize;
-    let (w, h) = (image.width() as usize / k, image.height() as usize / k);
-    let stride = image.width() as usize * 3;
-    let src = image.as_raw();
-    let area = (k * k) as u32;
-    let mut out = Vec::with_capacity(w * h * 3);
-    let mut sums = vec![0u32; w * 3];
-    for oy in 0..h {
-        sums.fill(0);
-        for row in src[oy * k * stride..].chunks(stride).take(k) {
-            for (sum, block) in sums.chunks_exact_mut(3).zip(row.chunks_exact(3 * k)) {
-                for px in block.chunks_exact(3) {
-                    sum[0] += u32::from(px[0]);
-                    sum[1] += u32::from(px[1]);
-                    sum[2] += u32::from(px[2]);
-                }
-            }
-        }
-        out.extend(sums.iter().map(|&s| ((s + area / 2) / area) as u8));
-    }
-    // The length matches w × h × 3 by construction.
-    RgbImage::from_raw(w as u32, h as u32, out).unwrap_or_default()
-}
-
 /// NCHW f32, BGR channel order, ImageNet normalisation.
 fn to_tensor(image: &RgbImage) -> ArrayD<f32> {
     let (w, h) = (image.width() as usize, image.height() as usize);
@@ -223,19 +190,6 @@ mod tests {
     use super::*;
     use ekyc_infer::InferError;
     use image::Rgb;
-
-    #[test]
-    fn shrinking_by_blocks_averages_each_block() {
-        let mut image = RgbImage::from_pixel(7, 5, Rgb([10, 20, 30]));
-        image.put_pixel(0, 0, Rgb([14, 20, 31]));
-        image.put_pixel(3, 1, Rgb([0, 0, 0]));
-        let small = shrink_by(&image, 2);
-        assert_eq!(small.dimensions(), (3, 2));
-        assert_eq!(small.get_pixel(0, 0).0, [11, 20, 30]);
-        assert_eq!(small.get_pixel(1, 0).0, [8, 15, 23]);
-        assert_eq!(small.get_pixel(2, 1).0, [10, 20, 30]);
-        assert_eq!(shrink_by(&image, 1), image);
-    }
 
     /// Fake DB net: marks dark input pixels as text, with the same spatial size as the input.
     struct DarkIsText;
