@@ -254,7 +254,7 @@ impl VizNets {
         };
         let helpers = self.workers.min(jobs.len()).saturating_sub(1);
         std::thread::scope(|scope| {
-            let others: Vec<_> = (0..helpers).map(|_| scope.spawn(&run)).collect();
+            let others: Vec<_> = (0..helpers).map(|_| scope.spawn(run)).collect();
             let mut out = run()?;
             for handle in others {
                 let result = handle
