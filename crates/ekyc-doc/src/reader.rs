@@ -3,7 +3,7 @@
 //! own angle deskews each line; a band read upside down is retried turned by 180°, and when
 //! nothing valid turns up the whole image is tried turned by 90°, 270° and 180°.
 
-use ekyc_infer::Engine;
+use ekyc_infer::{Engine, SessionOptions};
 use ekyc_mrz::{DoubtLimits, MrzReading};
 use image::RgbImage;
 
@@ -101,8 +101,19 @@ impl Default for ReaderOptions {
 pub struct MrzReader {
     detector: TextDetector,
     recognizer: TextRecognizer,
+    /// Reads the first band's lines at once, one line per session (see
+    /// [`MrzReader::with_line_pool`]); `None` reads them one after the other.
+    line_pool: Option<TextRecognizer>,
     opts: ReaderOptions,
 }
+
+/// Sessions (one intra-op thread each) the lines of the first band are read on at once: a
+/// TD3's two lines.
+const LINE_SESSIONS: usize = 2;
+
+/// Called once with the corners (in the input image, as [`LocatedMrz::corners`] when read
+/// upright) of the first band about to be read: the most likely MRZ.
+pub type BandHook<'a> = &'a dyn Fn([Point; 4]);
 
 /// A reading with what ranks it against others.
 struct Attempt {
@@ -129,7 +140,9 @@ struct BandLook<'a> {
 
 /// What a search over orientations has found so far.
 #[derive(Default)]
-struct Search {
+struct Search<'a> {
+    /// Told about the first band read (then cleared).
+    on_first_band: Option<BandHook<'a>>,
     best: Option<Attempt>,
     bands_seen: usize,
     bands_read: usize,
@@ -174,7 +187,7 @@ fn keep(
     attempt: Option<Attempt>,
     look: &BandLook,
     upside_down: bool,
-    search: &mut Search,
+    search: &mut Search<'_>,
 ) -> Option<LocatedMrz> {
     let mut attempt = attempt?;
     attempt.corners = band_corners(look.band, upside_down, look.quarter_turns, look.image);
@@ -213,7 +226,7 @@ pub struct LocatedMrz {
     pub corners: [Point; 4],
 }
 
-impl Search {
+impl Search<'_> {
     /// The best reading so far is a plausible MRZ.
     fn plausible(&self) -> bool {
         self.best
@@ -265,8 +278,17 @@ impl MrzReader {
         MrzReader {
             detector,
             recognizer,
+            line_pool: None,
             opts,
         }
+    }
+
+    /// Read the lines of the first band (the most likely MRZ, upright) all at once on `pool`,
+    /// which should hold a session per line (see `ekyc_infer::ModelSession::pooled`); later
+    /// bands, which are mostly not MRZs, stay one line after the other with an early stop.
+    pub fn with_line_pool(mut self, pool: TextRecognizer) -> MrzReader {
+        self.line_pool = Some(pool);
+        self
     }
 
     /// Build from an engine holding [`DETECTOR_MODEL`] and [`RECOGNIZER_MODEL`]; the character
@@ -274,11 +296,25 @@ impl MrzReader {
     pub fn from_engine(engine: &Engine) -> Result<MrzReader, DocError> {
         let detector = TextDetector::new(engine.model(DETECTOR_MODEL)?, DetectorOptions::default());
         let recognizer = TextRecognizer::latin_from_engine(engine)?;
-        Ok(MrzReader::new(
-            detector,
-            recognizer,
-            ReaderOptions::default(),
-        ))
+        let reader = MrzReader::new(detector, recognizer, ReaderOptions::default());
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if cores < 2 {
+            return Ok(reader);
+        }
+        Ok(reader.with_line_pool(MrzReader::line_pool_of(engine)?))
+    }
+
+    /// The Latin recogniser of `engine` as [`LINE_SESSIONS`] single-threaded sessions (two
+    /// lines on one thread each cost less CPU and wall time than one after the other on two
+    /// intra-op threads).
+    pub fn line_pool_of(engine: &Engine) -> Result<TextRecognizer, DocError> {
+        let name = match engine.names().contains(&crate::LATIN_RECOGNIZER_MODEL) {
+            true => crate::LATIN_RECOGNIZER_MODEL,
+            false => RECOGNIZER_MODEL,
+        };
+        let session = engine.session(name)?;
+        let pool = session.pooled(LINE_SESSIONS, &SessionOptions { intra_threads: 1 })?;
+        TextRecognizer::with_onnx_dictionary(std::sync::Arc::new(pool), session.path())
     }
 
     /// The best MRZ reading of `image`: a check-digit-valid one if any, otherwise the reading
@@ -295,8 +331,20 @@ impl MrzReader {
     /// At most [`ReaderOptions::max_bands_total`] bands are read in all, so a page full of text
     /// and no MRZ is given up on quickly.
     pub fn read_located(&self, image: &RgbImage) -> Result<LocatedMrz, DocError> {
+        self.read_located_with(image, &|_| {})
+    }
+
+    /// As [`MrzReader::read_located`], telling `on_first_band` where the first band lies as
+    /// soon as it is found, before its lines are read (the visual zone's work above it can
+    /// start then).
+    pub fn read_located_with(
+        &self,
+        image: &RgbImage,
+        on_first_band: BandHook<'_>,
+    ) -> Result<LocatedMrz, DocError> {
         let mut search = Search {
             budget: self.opts.max_bands_total,
+            on_first_band: Some(on_first_band),
             ..Search::default()
         };
         let mut passes = Vec::with_capacity(5);
@@ -356,7 +404,7 @@ impl MrzReader {
         image: &RgbImage,
         quarter_turns: u8,
         side: Option<u32>,
-        search: &mut Search,
+        search: &mut Search<'_>,
     ) -> Result<Option<LocatedMrz>, DocError> {
         let turned = turn(image, quarter_turns);
         let boxes = match side {
@@ -402,6 +450,13 @@ impl MrzReader {
                 search.regions_read.push((region, steep));
             }
             search.bands_read += usize::from(counted);
+            if let Some(hook) = search.on_first_band.take() {
+                let mut corners = band_corners(band, false, quarter_turns, image);
+                if let Some(view) = &search.tilted {
+                    corners = corners.map(|p| view.image_point(p));
+                }
+                hook(corners);
+            }
             // The band as found first; then, only if that fails, a wider look (its sides may
             // have been cut off: costs time, and reads more clutter, so not by default).
             for widen in [false, true] {
@@ -432,7 +487,7 @@ impl MrzReader {
         &self,
         look: &BandLook,
         widen: bool,
-        search: &mut Search,
+        search: &mut Search<'_>,
     ) -> Result<Option<LocatedMrz>, DocError> {
         // Refined once per band; both reading directions use it.
         let refined = if self.opts.refine {
@@ -446,8 +501,11 @@ impl MrzReader {
             None => (look.turned, look.band),
         };
         let mut td1_pair = None;
+        // The first band read upright is most likely the MRZ: its lines are read at once.
+        let first = search.bands_read <= 1 && !widen;
         for upside_down in [false, true] {
-            let read = self.read_lines_twice_if_needed(view, lines, upside_down)?;
+            let at_once = first && !upside_down;
+            let read = self.read_lines_twice_if_needed(view, lines, upside_down, at_once)?;
             if read.td1_pair {
                 td1_pair.get_or_insert(upside_down);
             }
@@ -460,7 +518,7 @@ impl MrzReader {
         if let Some(upside_down) = td1_pair.filter(|_| !search.third_line_guessed) {
             search.third_line_guessed = true;
             for band in with_third_line(lines) {
-                let read = self.read_lines_twice_if_needed(view, &band, upside_down)?;
+                let read = self.read_lines_twice_if_needed(view, &band, upside_down, false)?;
                 if let Some(found) = keep(read.attempt, look, upside_down, search) {
                     return Ok(Some(found));
                 }

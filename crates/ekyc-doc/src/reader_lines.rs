@@ -14,7 +14,7 @@ use crate::ensemble::combine;
 use crate::error::DocError;
 use crate::geometry::{crop_rotated, Point, RotatedRect};
 use crate::letters::{fix_letter_fields, letters_plausible};
-use crate::recognize::LINE_HEIGHT;
+use crate::recognize::{TextRecognizer, LINE_HEIGHT};
 use crate::slots::assemble;
 
 /// Band readings without foreign text tried at most (each line as read or cut at a gap).
@@ -26,6 +26,15 @@ const WIDER_LINE_ENDS: f32 = 0.4;
 
 /// A TD1 line has 30 characters; a line read with about as many may be one.
 const TD1_PAIR_CHARS: std::ops::RangeInclusive<usize> = 26..=34;
+
+/// Where a band's lines are cut from and how they are read.
+pub(super) struct LineCrops<'a> {
+    pub image: &'a RgbImage,
+    /// The band is read turned by 180°.
+    pub upside_down: bool,
+    /// Read the lines side by side (see `MrzReader::with_line_pool`).
+    pub at_once: bool,
+}
 
 /// What reading a band's lines gave.
 #[derive(Default)]
@@ -60,13 +69,20 @@ pub(crate) fn with_third_line(band: &Band) -> Vec<Band> {
 impl MrzReader {
     /// One read per line first (fast); only when that reading is not accepted, read every line
     /// from a second crop too and combine the two (slower, more robust on small or tilted MRZs).
+    /// `at_once`: the lines are read side by side on the line pool, when there is one.
     pub(super) fn read_lines_twice_if_needed(
         &self,
         image: &RgbImage,
         band: &Band,
         upside_down: bool,
+        at_once: bool,
     ) -> Result<LinesRead, DocError> {
-        let read = self.read_lines(image, band, upside_down, None)?;
+        let crops = LineCrops {
+            image,
+            upside_down,
+            at_once,
+        };
+        let read = self.read_lines(&crops, band, None)?;
         // No reading at all (a line of the wrong length, or the band read upside down): a
         // second crop of the same lines will not make it an MRZ.
         let Some(first) = read.attempt else {
@@ -79,7 +95,7 @@ impl MrzReader {
             });
         }
         let second = self
-            .read_lines(image, band, upside_down, self.opts.second_pad_y)?
+            .read_lines(&crops, band, self.opts.second_pad_y)?
             .attempt;
         let mut attempt = match second {
             Some(b) if !first.better_than(&b) => b,
@@ -98,7 +114,7 @@ impl MrzReader {
                     .map(|r| r.expanded(r.height * WIDER_LINE_ENDS, 0.0))
                     .collect(),
             };
-            if let Some(w) = self.read_lines(image, &wider, upside_down, None)?.attempt {
+            if let Some(w) = self.read_lines(&crops, &wider, None)?.attempt {
                 if w.accepted() {
                     attempt = w;
                 }
@@ -110,30 +126,74 @@ impl MrzReader {
         })
     }
 
-    fn read_lines(
+    /// One line read (from two crops when `second_pad_y` is set), `None` when it cannot be an
+    /// MRZ line.
+    fn read_mrz_line(
         &self,
-        image: &RgbImage,
-        band: &Band,
-        upside_down: bool,
+        recognizer: &TextRecognizer,
+        crops: &LineCrops,
+        rect: &RotatedRect,
         second_pad_y: Option<f32>,
-    ) -> Result<LinesRead, DocError> {
-        let mut lines: Vec<RecognizedLine> = Vec::with_capacity(band.lines.len());
-        for rect in &band.lines {
-            let Some(mut line) = self.read_line(image, rect, self.opts.pad_y, upside_down)? else {
-                return Ok(LinesRead::default());
-            };
-            // Not an MRZ line (or read upside down): spare the other lines' recognition.
-            let chars = line.text.chars().count();
-            if !(MIN_LINE_CHARS..=MAX_LINE_CHARS).contains(&chars) {
-                return Ok(LinesRead::default());
+    ) -> Result<Option<RecognizedLine>, DocError> {
+        let Some(mut line) = self.read_line(recognizer, crops, rect, self.opts.pad_y)? else {
+            return Ok(None);
+        };
+        let chars = line.text.chars().count();
+        if !(MIN_LINE_CHARS..=MAX_LINE_CHARS).contains(&chars) {
+            return Ok(None);
+        }
+        if let Some(pad_y) = second_pad_y {
+            if let Some(other) = self.read_line(recognizer, crops, rect, pad_y)? {
+                line = combine(line, other);
             }
-            if let Some(pad_y) = second_pad_y {
-                if let Some(other) = self.read_line(image, rect, pad_y, upside_down)? {
-                    line = combine(line, other);
+        }
+        Ok(Some(line))
+    }
+
+    /// Every line of `band` read, or `None` when one cannot be an MRZ line: side by side on
+    /// the line pool when `crops.at_once`, else one after the other, stopping at the first
+    /// line that is not an MRZ line (or read upside down), sparing the others' recognition.
+    fn band_lines(
+        &self,
+        crops: &LineCrops,
+        band: &Band,
+        second_pad_y: Option<f32>,
+    ) -> Result<Option<Vec<RecognizedLine>>, DocError> {
+        let pool = self.line_pool.as_ref().filter(|_| crops.at_once);
+        let Some((pool, [first, rest @ ..])) = pool.zip(Some(band.lines.as_slice())) else {
+            let mut lines = Vec::with_capacity(band.lines.len());
+            for rect in &band.lines {
+                match self.read_mrz_line(&self.recognizer, crops, rect, second_pad_y)? {
+                    Some(line) => lines.push(line),
+                    None => return Ok(None),
                 }
             }
-            lines.push(line);
-        }
+            return Ok(Some(lines));
+        };
+        let read = |rect: &RotatedRect| self.read_mrz_line(pool, crops, rect, second_pad_y);
+        std::thread::scope(|scope| {
+            let others: Vec<_> = rest.iter().map(|r| scope.spawn(move || read(r))).collect();
+            let mut lines = vec![read(first)];
+            for handle in others {
+                let line = handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                lines.push(line);
+            }
+            lines.into_iter().collect::<Result<Option<Vec<_>>, _>>()
+        })
+    }
+
+    fn read_lines(
+        &self,
+        crops: &LineCrops,
+        band: &Band,
+        second_pad_y: Option<f32>,
+    ) -> Result<LinesRead, DocError> {
+        let Some(mut lines) = self.band_lines(crops, band, second_pad_y)? else {
+            return Ok(LinesRead::default());
+        };
+        let upside_down = crops.upside_down;
         let td1_pair = lines.len() == 2
             && lines
                 .iter()
@@ -215,11 +275,12 @@ impl MrzReader {
     /// Crop one line with `pad_y` margins (upright, or turned by 180°) and read it.
     fn read_line(
         &self,
-        image: &RgbImage,
+        recognizer: &TextRecognizer,
+        crops: &LineCrops,
         rect: &RotatedRect,
         pad_y: f32,
-        upside_down: bool,
     ) -> Result<Option<RecognizedLine>, DocError> {
+        let (image, upside_down) = (crops.image, crops.upside_down);
         let h = rect.height;
         let padded = rect.expanded(h * self.opts.pad_x, h * pad_y);
         // Crop near the net's resolution: at most twice its input height.
@@ -236,7 +297,7 @@ impl MrzReader {
         if upside_down {
             crop = imageops::rotate180(&crop);
         }
-        let mut line = self.recognizer.recognize_mrz(&crop)?;
+        let mut line = recognizer.recognize_mrz(&crop)?;
         // Positions from shares of the crop to pixels from the line box's reading start: the
         // band's lines share their extent, so these are comparable across its lines.
         let margin = h * self.opts.pad_x;

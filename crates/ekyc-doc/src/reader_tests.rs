@@ -115,6 +115,32 @@ fn card() -> RgbImage {
 }
 
 #[test]
+fn lines_read_side_by_side_and_the_first_band_told_early() {
+    let speller = reader(&TD1);
+    let dict: Vec<String> = MRZ_ALPHABET.chars().map(String::from).collect();
+    let charset = Charset::from_dictionary(&dict.join("\n"));
+    let pool = Speller {
+        lines: TD1.iter().map(|l| l.to_string()).collect(),
+        classes: charset.len(),
+    };
+    let pooled =
+        speller.with_line_pool(TextRecognizer::new(Arc::new(pool), charset).expect("charset"));
+    let told = std::sync::Mutex::new(Vec::new());
+    let located = pooled
+        .read_located_with(&card(), &|corners| told.lock().expect("lock").push(corners))
+        .expect("reading");
+    assert_eq!(located.reading.lines, TD1);
+    assert!(located.reading.check_digits_valid);
+    let told = told.into_inner().expect("lock");
+    // Once, before the lines were read, where the MRZ then was found.
+    assert_eq!(told, [located.corners]);
+    assert_eq!(
+        reader(&TD1).read_located(&card()).expect("reading"),
+        located
+    );
+}
+
+#[test]
 fn reads_a_td1_band() {
     let reading = reader(&TD1).read(&card()).expect("reading");
     assert_eq!(reading.lines, TD1);

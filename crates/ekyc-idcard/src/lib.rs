@@ -29,7 +29,7 @@ pub use mykad::{extract_mykad, MykadCard};
 pub use mykad_number::{place_of_birth, MykadNumber};
 pub use passport_viz::{
     extract_viz, passport_infos, viz_region, MrzAnchor, VizFields, VizMismatch, VizReader,
-    VizReading, VizStats, LABEL_RECOGNIZER_MODEL,
+    VizReading, VizStart, VizStats, LABEL_RECOGNIZER_MODEL,
 };
 pub use passport_viz_dates::{find_dates, PrintedDate};
 pub use reader::{CardError, CardReader, CardReading};

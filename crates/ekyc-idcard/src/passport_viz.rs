@@ -14,8 +14,9 @@ use chrono::NaiveDate;
 use std::sync::Arc;
 
 use ekyc_doc::{
-    crop_rotated, DetectorOptions, DocError, Point, RotatedRect, TextDetector, TextLine,
-    TextRecognizer, DETECTOR_MODEL, LATIN_RECOGNIZER_MODEL, RECOGNIZER_MODEL,
+    crop_rotated, DetectorOptions, DocError, LocatedMrz, MrzReader, Point, RotatedRect, TextBox,
+    TextDetector, TextLine, TextRecognizer, DETECTOR_MODEL, LATIN_RECOGNIZER_MODEL,
+    RECOGNIZER_MODEL,
 };
 use ekyc_infer::{Engine, ModelSession, SessionOptions};
 use ekyc_types::wire::ocr::PassportRecognizeInfos;
@@ -207,10 +208,12 @@ impl VizReader {
         VizReader::pool_of(engine, LABEL_RECOGNIZER_MODEL, workers).map(Some)
     }
 
-    /// The PP-OCR models of the manifest, the detector sized for a page region.
+    /// The PP-OCR models of the manifest, the detector sized for a page region on its own
+    /// single-threaded session (it runs beside the MRZ reader's line reads: see
+    /// [`VizReader::read_mrz`]).
     pub fn from_engine(engine: &Engine) -> Result<VizReader, DocError> {
-        let detector =
-            TextDetector::new(engine.model(DETECTOR_MODEL)?, VizReader::detector_options());
+        let detector = VizReader::pool_of(engine, DETECTOR_MODEL, 1)?;
+        let detector = TextDetector::new(detector, VizReader::detector_options());
         let workers = VizReader::default_workers();
         let pool = VizReader::recognizer_pool(engine, workers)?;
         let recognizer = TextRecognizer::with_onnx_dictionary(pool.clone(), pool.path())?;
@@ -240,22 +243,84 @@ impl VizReader {
     }
 
     /// The visual zone of the page whose MRZ is `mrz`.
-    pub fn read(
+    pub fn read(&self, page: &RgbImage, mrz: &LocatedMrz) -> Result<VizReading, DocError> {
+        self.read_started(page, mrz, None)
+    }
+
+    /// The region above a band at `corners` cut out and its text detected: the first steps of
+    /// [`VizReader::read`], which need only where the MRZ band lies.
+    pub fn start(&self, page: &RgbImage, corners: [Point; 4]) -> VizStart {
+        let region = VizReader::region_crop(page, &corners);
+        let detected = region.as_ref().map(|r| self.nets.detect(r));
+        VizStart {
+            corners,
+            region,
+            detected,
+        }
+    }
+
+    /// The MRZ of `page` read by `reader`, with the visual zone's start
+    /// ([`VizReader::start`]) run on another thread while the first band's lines are read
+    /// (its place is known once the band is found): `None` when no band was read.
+    pub fn read_mrz(
+        &self,
+        reader: &MrzReader,
+        page: &RgbImage,
+    ) -> Result<(LocatedMrz, Option<VizStart>), DocError> {
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::channel::<[Point; 4]>();
+            let early = scope.spawn(move || rx.recv().ok().map(|c| self.start(page, c)));
+            let located = reader.read_located_with(page, &|corners| {
+                // The receiver only goes away when this scope ends.
+                let _ = tx.send(corners);
+            });
+            drop(tx);
+            let started = early
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            located.map(|l| (l, started))
+        })
+    }
+
+    /// As [`VizReader::read`], from `started` when it was started at `mrz`'s band (else it
+    /// is done again).
+    pub fn read_started(
         &self,
         page: &RgbImage,
-        mrz: &ekyc_doc::LocatedMrz,
+        mrz: &LocatedMrz,
+        started: Option<VizStart>,
     ) -> Result<VizReading, DocError> {
-        let started = Instant::now();
+        let clock = Instant::now();
         let anchor = MrzAnchor::of(mrz);
-        let Some(crop) = VizReader::region_crop(page, &mrz.corners) else {
+        let same_band = |s: &VizStart| {
+            s.corners
+                .iter()
+                .zip(&mrz.corners)
+                .all(|(a, b)| (a.x - b.x).abs() < 0.01 && (a.y - b.y).abs() < 0.01)
+        };
+        let started = match started.filter(same_band) {
+            Some(s) => s,
+            None => self.start(page, mrz.corners),
+        };
+        let (Some(crop), Some(detected)) = (started.region, started.detected) else {
             return Ok(VizReading::default());
         };
-        let (lines, stats) = self.nets.read_lines(&crop, &anchor)?;
+        let (lines, stats) = self.nets.read_lines(&crop, detected?, &anchor)?;
         let mut reading = extract_viz(&lines, &anchor);
         reading.stats = stats;
-        reading.ms = started.elapsed().as_secs_f64() * 1000.0;
+        reading.ms = clock.elapsed().as_secs_f64() * 1000.0;
         Ok(reading)
     }
+}
+
+/// The first steps of a visual-zone read (see [`VizReader::start`]).
+pub struct VizStart {
+    /// The MRZ band's corners it was started at.
+    corners: [Point; 4],
+    /// The region cut out (`None` when the band gave no region).
+    region: Option<RgbImage>,
+    /// Its text boxes and the detection's wall ms.
+    detected: Option<Result<(Vec<TextBox>, f64), DocError>>,
 }
 
 /// The page region above the MRZ band, upright (its width axis along the MRZ lines).

@@ -23,10 +23,12 @@
 //! 5-height first look for boxes on top of a value (the labels: d024's "Micue Ha/" no longer
 //! reads as "Place of birth" when the native words come first).
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use ekyc_doc::{
-    crop_rotated, DocError, Point, RotatedRect, TextDetector, TextLine, TextRecognizer, LINE_HEIGHT,
+    crop_rotated, DocError, Point, RotatedRect, TextBox, TextDetector, TextLine, TextRecognizer,
+    LINE_HEIGHT,
 };
 use image::RgbImage;
 
@@ -116,23 +118,34 @@ struct Look {
 }
 
 impl VizNets {
-    /// The text lines of `region` (upright) in reading order, and what they cost; labels and
-    /// values that cannot be a field may be cut after their first words.
+    /// The text boxes of `region` (upright) and the detection's wall ms.
+    pub fn detect(&self, region: &RgbImage) -> Result<(Vec<TextBox>, f64), DocError> {
+        let started = Instant::now();
+        let detected = self.detector.detect(region)?;
+        Ok((detected, started.elapsed().as_secs_f64() * 1000.0))
+    }
+
+    /// The text lines of `region` (upright) whose boxes [`VizNets::detect`] found, in reading
+    /// order, and what they cost; labels and values that cannot be a field may be cut after
+    /// their first words.
     pub fn read_lines(
         &self,
         region: &RgbImage,
+        (detected, detect_ms): (Vec<TextBox>, f64),
         mrz: &MrzAnchor,
     ) -> Result<(Vec<TextLine>, VizStats), DocError> {
-        let mut stats = VizStats::default();
-        let started = Instant::now();
-        let boxes = self.boxes(region, &mut stats)?;
-        stats.detect_ms = started.elapsed().as_secs_f64() * 1000.0;
+        let mut stats = VizStats {
+            boxes_detected: detected.len(),
+            detect_ms,
+            ..VizStats::default()
+        };
+        let boxes = boxes(detected, region.width());
         let started = Instant::now();
         let under: Vec<Option<usize>> = (0..boxes.len()).map(|i| value_under(&boxes, i)).collect();
         // Stacks of boxes (a label and its value, the next label...) depend on each other's
         // readings; separate stacks do not, and are read on separate workers.
-        let stacks = split_stacks(&boxes, &under, self.workers);
-        let looked = self.in_parallel(stacks, |stack| {
+        let stacks = split_stacks(&boxes, &under);
+        let looked = self.in_parallel(&stacks, |stack| {
             self.first_looks(region, &boxes, &under, stack, mrz)
         })?;
         let mut looks: Vec<Option<Look>> = vec![None; boxes.len()];
@@ -147,12 +160,9 @@ impl VizNets {
             .filter(|&k| wants_full(&looks[k], &looks, mrz))
             .collect();
         let rects: Vec<RotatedRect> = looks.iter().map(|l| l.line.rect).collect();
-        let jobs = balance(
-            wanted,
-            |&k| rects[k].width / rects[k].height.max(1.0),
-            self.workers,
-        );
-        let read = self.in_parallel(jobs, |job| {
+        let mut jobs: Vec<Vec<usize>> = wanted.into_iter().map(|k| vec![k]).collect();
+        jobs.sort_by(|a, b| rects[b[0]].width.total_cmp(&rects[a[0]].width));
+        let read = self.in_parallel(&jobs, |job| {
             let mut cost = VizStats::default();
             let mut whole = Vec::with_capacity(job.len());
             for &k in job {
@@ -226,44 +236,34 @@ impl VizNets {
         Ok((found, cost))
     }
 
-    /// `work` on each job, the jobs on separate threads (the first on this one).
+    /// `work` on each job, on [`VizNets::workers`] threads (this one too), each taking the
+    /// next job in order as soon as it is free: the costliest first, then the small ones fill
+    /// the gaps, so the threads end close together.
     fn in_parallel<T: Send>(
         &self,
-        jobs: Vec<Vec<usize>>,
+        jobs: &[Vec<usize>],
         work: impl Fn(&[usize]) -> Result<T, DocError> + Sync,
     ) -> Result<Vec<T>, DocError> {
-        let work = &work;
+        let next = AtomicUsize::new(0);
+        let run = || -> Result<Vec<T>, DocError> {
+            let mut out = Vec::new();
+            while let Some(job) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
+                out.push(work(job)?);
+            }
+            Ok(out)
+        };
+        let helpers = self.workers.min(jobs.len()).saturating_sub(1);
         std::thread::scope(|scope| {
-            let mut jobs = jobs.into_iter();
-            let first = jobs.next().unwrap_or_default();
-            let others: Vec<_> = jobs.map(|job| scope.spawn(move || work(&job))).collect();
-            let mut out = vec![work(&first)?];
+            let others: Vec<_> = (0..helpers).map(|_| scope.spawn(run)).collect();
+            let mut out = run()?;
             for handle in others {
                 let result = handle
                     .join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                out.push(result?);
+                out.extend(result?);
             }
             Ok(out)
         })
-    }
-
-    /// The boxes of `region` that may hold a field or its label, the largest first.
-    fn boxes(&self, region: &RgbImage, stats: &mut VizStats) -> Result<Vec<RotatedRect>, DocError> {
-        let detected = self.detector.detect(region)?;
-        stats.boxes_detected = detected.len();
-        let portrait_edge = PORTRAIT_ZONE * region.width() as f32;
-        let mut boxes: Vec<RotatedRect> = detected
-            .into_iter()
-            .map(|b| b.rect.canonical())
-            .filter(|r| r.height >= MIN_HEIGHT && r.center.x >= portrait_edge)
-            // Cut by the region's top edge: the page's header or the facing page.
-            .filter(|r| r.center.y - r.height / 2.0 > 1.0)
-            .filter(|r| (MIN_LENGTH * r.height..=MAX_VALUE * r.height).contains(&r.width))
-            .collect();
-        boxes.sort_by(|a, b| (b.width * b.height).total_cmp(&(a.width * a.height)));
-        boxes.truncate(MAX_BOXES);
-        Ok(boxes)
     }
 
     /// The first look at a box on top of another: with the label recogniser when there is
@@ -350,9 +350,26 @@ impl VizNets {
     }
 }
 
-/// The boxes in stacks (linked by [`value_under`]), the stacks shared out over `workers`
-/// jobs of about equal reading cost (box lengths in heights, at most a first look's).
-fn split_stacks(boxes: &[RotatedRect], under: &[Option<usize>], workers: usize) -> Vec<Vec<usize>> {
+/// The `detected` boxes of a region `width` px wide that may hold a field or its label, the
+/// largest first.
+fn boxes(detected: Vec<TextBox>, width: u32) -> Vec<RotatedRect> {
+    let portrait_edge = PORTRAIT_ZONE * width as f32;
+    let mut boxes: Vec<RotatedRect> = detected
+        .into_iter()
+        .map(|b| b.rect.canonical())
+        .filter(|r| r.height >= MIN_HEIGHT && r.center.x >= portrait_edge)
+        // Cut by the region's top edge: the page's header or the facing page.
+        .filter(|r| r.center.y - r.height / 2.0 > 1.0)
+        .filter(|r| (MIN_LENGTH * r.height..=MAX_VALUE * r.height).contains(&r.width))
+        .collect();
+    boxes.sort_by(|a, b| (b.width * b.height).total_cmp(&(a.width * a.height)));
+    boxes.truncate(MAX_BOXES);
+    boxes
+}
+
+/// The boxes in stacks (linked by [`value_under`]), the costliest first (box lengths in
+/// heights, at most a first look's).
+fn split_stacks(boxes: &[RotatedRect], under: &[Option<usize>]) -> Vec<Vec<usize>> {
     // Union-find over the box → box-under links.
     let mut parent: Vec<usize> = (0..boxes.len()).collect();
     fn root(parent: &mut [usize], mut i: usize) -> usize {
@@ -382,36 +399,9 @@ fn split_stacks(boxes: &[RotatedRect], under: &[Option<usize>], workers: usize) 
         let r = &boxes[*i];
         (r.width / r.height.max(1.0)).min(PREFIX + PREFIX_SLACK)
     };
-    let weighted: Vec<(Vec<usize>, f32)> = stacks
-        .into_iter()
-        .map(|s| {
-            let c = s.iter().map(cost).sum();
-            (s, c)
-        })
-        .collect();
-    let indices: Vec<usize> = (0..weighted.len()).collect();
-    balance(indices, |&k| weighted[k].1, workers)
-        .into_iter()
-        .map(|job| job.iter().flat_map(|&k| weighted[k].0.clone()).collect())
-        .collect()
-}
-
-/// `items` shared out over at most `workers` jobs of about equal total `cost` (the largest
-/// first, each to the least loaded job); no empty jobs.
-fn balance<T>(mut items: Vec<T>, cost: impl Fn(&T) -> f32, workers: usize) -> Vec<Vec<T>> {
-    items.sort_by(|a, b| cost(b).total_cmp(&cost(a)));
-    let mut jobs: Vec<(Vec<T>, f32)> = (0..workers.max(1)).map(|_| (Vec::new(), 0.0)).collect();
-    for item in items {
-        let c = cost(&item);
-        if let Some(job) = jobs.iter_mut().min_by(|a, b| a.1.total_cmp(&b.1)) {
-            job.1 += c;
-            job.0.push(item);
-        }
-    }
-    jobs.into_iter()
-        .map(|(job, _)| job)
-        .filter(|job| !job.is_empty())
-        .collect()
+    let weight = |s: &Vec<usize>| s.iter().map(cost).sum::<f32>();
+    stacks.sort_by(|a, b| weight(b).total_cmp(&weight(a)));
+    stacks
 }
 
 /// The width of `crop` at the net's input height: what its reading costs.
@@ -561,7 +551,7 @@ mod tests {
     }
 
     #[test]
-    fn stacks_stay_whole_and_are_shared_out_evenly() {
+    fn stacks_stay_whole_costliest_first() {
         // Two columns of label/value stacks and a lone box.
         let boxes = [
             rect(100.0, 100.0, 200.0, 16.0),
@@ -572,25 +562,13 @@ mod tests {
         ];
         let under: Vec<Option<usize>> = (0..boxes.len()).map(|i| value_under(&boxes, i)).collect();
         assert_eq!(under, [Some(1), None, Some(3), None, None]);
-        let jobs = split_stacks(&boxes, &under, 2);
-        assert_eq!(jobs.len(), 2);
-        let mut all: Vec<usize> = jobs.concat();
-        all.sort();
-        assert_eq!(all, [0, 1, 2, 3, 4]);
-        for job in &jobs {
-            // A label and its value are read by the same worker.
-            assert_eq!(job.contains(&0), job.contains(&1), "{jobs:?}");
-            assert_eq!(job.contains(&2), job.contains(&3), "{jobs:?}");
-        }
-        assert_eq!(split_stacks(&boxes, &under, 1).len(), 1);
-        assert!(split_stacks(&[], &[], 2).is_empty());
-    }
-
-    #[test]
-    fn balance_gives_the_largest_first_to_the_least_loaded() {
-        let jobs = balance(vec![5.0f32, 1.0, 4.0, 2.0], |c| *c, 2);
-        assert_eq!(jobs, [vec![5.0, 1.0], vec![4.0, 2.0]]);
-        assert_eq!(balance(vec![3.0f32], |c| *c, 4), [vec![3.0]]);
+        let mut stacks = split_stacks(&boxes, &under);
+        // A label and its value are read in one stack, by one worker.
+        assert_eq!(stacks.last(), Some(&vec![4]));
+        stacks.iter_mut().for_each(|s| s.sort());
+        stacks.sort();
+        assert_eq!(stacks, [vec![0, 1], vec![2, 3], vec![4]]);
+        assert!(split_stacks(&[], &[]).is_empty());
     }
 
     #[test]

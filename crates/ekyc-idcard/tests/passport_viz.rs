@@ -128,3 +128,33 @@ fn generated_page_printing_another_number_disagrees() {
     };
     assert_eq!(mismatches, 1, "{infos:?}");
 }
+
+/// The passport read as the server does it (the region cut and detected on another thread
+/// while the MRZ lines are read, those side by side) gives what the one-after-the-other read
+/// gives.
+#[test]
+fn visual_zone_started_beside_the_mrz_reads_the_same() {
+    let Some(readers) = readers() else {
+        return;
+    };
+    let path = data_dir().join("documents/d015.jpg");
+    let Ok(bytes) = std::fs::read(&path) else {
+        eprintln!("SKIPPED: {} not found", path.display());
+        return;
+    };
+    let page = decode_image(&bytes, &ImageLimits::default())
+        .expect("decodes")
+        .image;
+    let located = readers.mrz.read_located(&page).expect("MRZ read");
+    let alone = readers.viz.read(&page, &located).expect("VIZ read");
+    let (beside, started) = readers.viz.read_mrz(&readers.mrz, &page).expect("MRZ read");
+    assert_eq!(beside, located);
+    assert!(started.is_some(), "the visual zone was not started early");
+    let viz = readers
+        .viz
+        .read_started(&page, &beside, started)
+        .expect("VIZ read");
+    assert_eq!(viz.fields, alone.fields);
+    assert_eq!(viz.lines, alone.lines);
+    assert_eq!(viz.stats.net_columns, alone.stats.net_columns);
+}

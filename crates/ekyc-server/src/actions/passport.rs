@@ -14,7 +14,7 @@ use image::RgbImage;
 use ekyc_alarms::{AlarmConfig, CardHints, MrzHint};
 use ekyc_doc::{DocError, LocatedMrz, MrzReader};
 use ekyc_face::FacePipeline;
-use ekyc_idcard::{passport_infos, MrzAnchor, VizReader, VizReading};
+use ekyc_idcard::{passport_infos, MrzAnchor, VizReader, VizReading, VizStart};
 use ekyc_mrz::MrzReading;
 use ekyc_types::wire::ocr::{MlidPassportOcrResponse, PassportRecognizeInfos};
 use ekyc_types::{EkycError, ErrorCode};
@@ -35,7 +35,12 @@ pub fn read_passport(
     job: &PassportJob<'_>,
     page: &RgbImage,
 ) -> Result<MlidPassportOcrResponse, EkycError> {
-    let located = job.reader.read_located(page).map_err(|e| match e {
+    // With a visual-zone reader, its region cut and detection run beside the MRZ line reads.
+    let read = match job.viz {
+        Some(viz) => viz.read_mrz(job.reader, page),
+        None => job.reader.read_located(page).map(|l| (l, None)),
+    };
+    let (located, started) = read.map_err(|e| match e {
         DocError::NoMrz { reason } => EkycError::new(
             ErrorCode::NoPassport,
             format!("no passport machine-readable zone was found ({reason})"),
@@ -59,7 +64,7 @@ pub fn read_passport(
             ),
         ));
     }
-    let viz = read_viz(job.viz, page, &located)?;
+    let viz = read_viz(job.viz, page, &located, started)?;
     let report = ekyc_alarms::check(page, &hints_of(&located), job.alarms);
     tracing::debug!(
         raised = ?report.wire_codes(),
@@ -84,11 +89,12 @@ fn read_viz(
     reader: Option<&VizReader>,
     page: &RgbImage,
     located: &LocatedMrz,
+    started: Option<VizStart>,
 ) -> Result<Option<VizReading>, EkycError> {
     let Some(reader) = reader else {
         return Ok(None);
     };
-    let viz = match reader.read(page, located) {
+    let viz = match reader.read_started(page, located, started) {
         Ok(v) => v,
         Err(e) => {
             tracing::warn!(error = %e, "visual zone not read; MRZ values reported");
