@@ -28,6 +28,8 @@ pub mod photocopy;
 mod plane;
 pub mod screen;
 pub mod tampered;
+mod tampered_baseline;
+mod tampered_ink;
 mod tampered_seams;
 mod tampered_sharp;
 mod view;
