@@ -8,7 +8,7 @@
 //! through the bottoms of its glyphs of the word's usual height (descenders and dots left
 //! out), with its standard error. A word scores the gap between its angle and the median of
 //! the three words nearest to it up the page, in standard errors of both — counted only when
-//! the word itself runs level (within [`LEVEL_Z`] standard errors of the pixel rows): a forger
+//! the word itself runs level (within [`LEVEL_DEG`] of the pixel rows): a forger
 //! who typed along the pixel rows. Needs a TD3/TD2 MRZ hint (two lines, the visual zone above
 //! it on the same page).
 
@@ -29,8 +29,10 @@ const MAX_NEIGHBOUR_SE: f32 = 0.03;
 const NEIGHBOURS: usize = 3;
 /// Smallest residual spread of a baseline fit (pixels): glyph bottoms are whole pixels.
 const MIN_RESIDUAL: f32 = 0.6;
-/// A word counts only when its own angle to the pixel rows is within this many standard errors.
-pub const LEVEL_Z: f32 = 2.5;
+/// A word counts only when it runs along the pixel rows within this angle (degrees): typed
+/// glyphs' bottoms sit on one pixel row, ±1 px over the word after a forger's blur (the
+/// re-typed words of the tune sets: 0–0.36°).
+pub const LEVEL_DEG: f32 = 0.5;
 
 /// The word whose baseline departs most from its neighbours'.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -61,7 +63,7 @@ struct Word {
 /// The two regions, full-resolution pixels: the MRZ band and the visual zone above it.
 fn regions(v: &View) -> Option<(Quad, Quad, f32)> {
     let m = v.mrz.filter(|m| m.lines == 2)?;
-    let [tl, tr, br, bl] = m.corners;
+    let [tl, tr, _, bl] = m.corners;
     let len = ((tr.0 - tl.0).powi(2) + (tr.1 - tl.1).powi(2)).sqrt();
     let up = (tl.0 - bl.0, tl.1 - bl.1);
     let band_h = (up.0 * up.0 + up.1 * up.1).sqrt();
@@ -116,10 +118,8 @@ fn words_of(glyphs: &mut [Blob]) -> Vec<Vec<Blob>> {
         }
         i
     }
-    for i in 0..n {
-        let a = glyphs[i];
-        for j in i + 1..n {
-            let b = glyphs[j];
+    for (i, a) in glyphs.iter().enumerate() {
+        for (j, b) in glyphs.iter().enumerate().skip(i + 1) {
             let (ha, hb) = (a.height() as f32, b.height() as f32);
             if b.x0 as f32 - a.x1 as f32 > 0.9 * ha.max(hb) {
                 break;
@@ -132,9 +132,9 @@ fn words_of(glyphs: &mut [Blob]) -> Vec<Vec<Blob>> {
         }
     }
     let mut groups: Vec<Vec<Blob>> = vec![Vec::new(); n];
-    for i in 0..n {
+    for (i, g) in glyphs.iter().enumerate() {
         let r = root(&mut parent, i);
-        groups[r].push(glyphs[i]);
+        groups[r].push(*g);
     }
     groups
         .into_iter()
@@ -263,7 +263,8 @@ pub fn most_deviant_word(v: &View) -> BaselineMismatch {
         ..Default::default()
     };
     for (i, w) in words.iter().enumerate() {
-        if w.angle.abs() > LEVEL_Z * w.se {
+        // Judged only when level and measured as well as a neighbour must be.
+        if w.angle.abs().to_degrees() > LEVEL_DEG || w.se >= MAX_NEIGHBOUR_SE {
             continue;
         }
         let mut near: Vec<&Word> = words
