@@ -9,10 +9,12 @@
 //! out), with its standard error. A word scores the gap between its angle and the median of
 //! the three words nearest to it up the page, in standard errors of both — counted only when
 //! the word itself runs level (within [`LEVEL_DEG`] of the pixel rows): a forger
-//! who typed along the pixel rows. Needs a TD3/TD2 MRZ hint (two lines, the visual zone above
+//! who typed along the pixel rows — and weighed by the neighbours' tilt (full from
+//! [`FULL_TILT_DEG`], as the paste seams). Needs a TD3/TD2 MRZ hint (two lines, the visual zone above
 //! it on the same page).
 
 use crate::plane::Rect;
+use crate::tampered::FULL_TILT_DEG;
 use crate::tampered_ink::{blobs, ink_mask, Blob, Grey};
 use crate::view::{in_quad, Quad, View};
 
@@ -37,7 +39,8 @@ pub const LEVEL_DEG: f32 = 0.5;
 /// The word whose baseline departs most from its neighbours'.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct BaselineMismatch {
-    /// Gap to the neighbours' angle in standard errors (0 when nothing was measured).
+    /// Gap to the neighbours' angle in standard errors, weighed by their tilt (0 when nothing
+    /// was measured).
     pub z: f32,
     /// The word's and its neighbours' baseline angles, degrees.
     pub word_deg: f32,
@@ -286,7 +289,10 @@ pub fn most_deviant_word(v: &View) -> BaselineMismatch {
             (angles[angles.len() / 2 - 1] + angles[angles.len() / 2]) / 2.0
         };
         let worst_se = near.iter().map(|o| o.se).fold(0.0f32, f32::max);
-        let z = (w.angle - reference).abs() / w.se.hypot(worst_se);
+        // A level word among nearly level lines says little (print and perspective bend
+        // lines by a degree): weighed by the neighbours' tilt like the paste seams.
+        let tilt = (reference.to_degrees().abs() / FULL_TILT_DEG).min(1.0);
+        let z = tilt * (w.angle - reference).abs() / w.se.hypot(worst_se);
         if z > best.z {
             best = BaselineMismatch {
                 z,
