@@ -12,7 +12,7 @@
 //! - baseline mismatch ([`crate::tampered_baseline`]): on a card tilted in the photo, a word of
 //!   the visual zone whose baseline runs along the pixel rows while the lines next to it follow
 //!   the card — a field typed on the saved photo. Its gap in standard errors is on the
-//!   sharpness ratio's scale as it is (clean pages of both tune sets ≤ 1.7, as the ratio's).
+//!   sharpness ratio's scale as it is (clean pages of both tune sets ≤ 1.5).
 //!
 //! The score is the strongest of the three, the seam score brought to the sharpness ratio's
 //! scale by [`SEAM_PER_RATIO`].
