@@ -6,7 +6,7 @@
 //! | covered | -9101 | [`covered`]: finger or non-paper object over the card's edge (card outline from the MRZ and from edge lines); card or MRZ out of frame |
 //! | photocopy | -9102 | [`photocopy`]: chromaticity spread and coloured-ink share (cast-invariant colourfulness) |
 //! | screen recapture | -9103 | [`screen`]: isolated spectral peaks of the sub-pixel grid / moiré |
-//! | tampered | -9104 | [`tampered`]: a block of the card with edges much sharper than the MRZ's (never went through the optics); corners of grid-straight one-pixel cuts (a paste's border) on a card tilted in the photo; a visual-zone field contradicting the MRZ ([`CrossChecks`]) |
+//! | tampered | -9104 | [`tampered`]: a block of the card with edges much sharper than the MRZ's (never went through the optics); corners of grid-straight one-pixel cuts (a paste's border) on a card tilted in the photo; a visual-zone word typed along the pixel rows among lines that follow the card's tilt; a visual-zone field contradicting the MRZ ([`CrossChecks`]) |
 //! | reflective | -9107 | [`glare`]: clipped near-white blobs with a core (a lobe, not a strip of paper), the print under them and in their core washed out |
 //! | blurry | -9108 | [`blur`]: re-blur measure on the card's most textured tiles |
 //!
@@ -29,6 +29,8 @@ pub mod photocopy;
 mod plane;
 pub mod screen;
 pub mod tampered;
+mod tampered_baseline;
+mod tampered_ink;
 mod tampered_seams;
 mod tampered_sharp;
 mod view;

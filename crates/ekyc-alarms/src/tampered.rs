@@ -9,8 +9,13 @@
 //!   paste, so the seam score is weighed by the card's tilt (from the MRZ band): none when the
 //!   card is axis-aligned or its tilt is unknown, full from [`FULL_TILT_DEG`] on.
 //!
-//! The score is the stronger of the two, the seam score brought to the sharpness ratio's scale
-//! by [`SEAM_PER_RATIO`].
+//! - baseline mismatch ([`crate::tampered_baseline`]): on a card tilted in the photo, a word of
+//!   the visual zone whose baseline runs along the pixel rows while the lines next to it follow
+//!   the card — a field typed on the saved photo. Its gap in standard errors is on the
+//!   sharpness ratio's scale as it is (clean pages of both tune sets ≤ 1.5).
+//!
+//! The score is the strongest of the three, the seam score brought to the sharpness ratio's
+//! scale by [`SEAM_PER_RATIO`].
 //!
 //! A third cue comes from outside the image ([`CrossChecks`]): a printed field of the visual zone
 //! read clearly and contradicting the check-digit-valid MRZ — what a forger who edits a printed
@@ -24,6 +29,7 @@
 use ekyc_types::CardAlarm;
 
 use crate::detection::Detection;
+use crate::tampered_baseline::most_deviant_word;
 use crate::tampered_seams::strongest_corner;
 use crate::tampered_sharp::sharpest_block;
 use crate::view::View;
@@ -71,7 +77,10 @@ pub fn detect(v: &View) -> Detection {
         Default::default()
     };
     let seam = corner.score * weight / SEAM_PER_RATIO;
-    Detection::new(CardAlarm::Tampered, seam.max(sharp.ratio))
+    let t1 = std::time::Instant::now();
+    let baseline = most_deviant_word(v);
+    let baseline_ms = t1.elapsed().as_secs_f32() * 1000.0;
+    Detection::new(CardAlarm::Tampered, seam.max(sharp.ratio).max(baseline.z))
         .with("card_tilt_deg", tilt.unwrap_or(-1.0))
         .with("seam_corner", corner.score)
         .with("corner_x", corner.x as f32)
@@ -82,6 +91,13 @@ pub fn detect(v: &View) -> Detection {
         .with("sharp_x", sharp.x as f32)
         .with("sharp_y", sharp.y as f32)
         .with("sharp_ms", sharp_ms)
+        .with("baseline_z", baseline.z)
+        .with("baseline_deg", baseline.word_deg)
+        .with("baseline_neighbours_deg", baseline.neighbours_deg)
+        .with("baseline_x", baseline.x as f32)
+        .with("baseline_y", baseline.y as f32)
+        .with("baseline_words", baseline.words as f32)
+        .with("baseline_ms", baseline_ms)
 }
 
 /// The MRZ band's angle to the nearer image axis, degrees (`None` without an MRZ hint).
