@@ -14,6 +14,10 @@ fn letter_spans(format: MrzFormat) -> Vec<(usize, usize, usize)> {
     }
 }
 
+/// First letters of ICAO 9303 document codes: passports (P), visas (V), cards and other
+/// official travel documents (I, A, C).
+const DOCUMENT_CODE_FIRST: [char; 5] = ['P', 'V', 'I', 'A', 'C'];
+
 /// False when a letters-only field still holds a digit: such a reading came from text that is
 /// not an MRZ line, or from a misread one, whatever its check digits say.
 pub fn letters_plausible(reading: &MrzReading) -> bool {
@@ -25,8 +29,12 @@ pub fn letters_plausible(reading: &MrzReading) -> bool {
     // Visas (MRV-A/B, no composite check digit) carry code V; a passport or card read short
     // fits the visa layout's fewer check digits far too easily.
     let not_a_visa = reading.format.is_visa() && code != Some('V');
+    // Every layout's document code starts with one of these (Parts 4-7): print joined to the
+    // line's start ("BOARDING" on a sticker) reads as some other letter.
+    let known_code = code.is_some_and(|c| DOCUMENT_CODE_FIRST.contains(&c));
     !passport_as_td2
         && !not_a_visa
+        && known_code
         && names_plausible(reading)
         && countries_plausible(reading)
         && letter_spans(reading.format)
@@ -233,6 +241,16 @@ mod tests {
         assert_eq!(fixed.lines, TD3);
         assert_eq!(fixed.fields.nationality, "UTO");
         assert!(fixed.check_digits_valid);
+    }
+
+    #[test]
+    fn a_document_code_no_layout_uses_is_implausible() {
+        let reading = parse(&TD3).expect("parses");
+        assert!(letters_plausible(&reading));
+        // A sticker's "B" joined to the line's start.
+        let read = TD3[0].replacen("P<", "B<", 1);
+        let refs = [read.as_str(), TD3[1]];
+        assert!(!letters_plausible(&parse(&refs).expect("parses")));
     }
 
     #[test]

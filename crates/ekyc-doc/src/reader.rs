@@ -34,6 +34,8 @@ const MAX_WIDENED: usize = 2;
 
 /// A band steeper than this (radians from the turned image's x axis) was found sideways: a
 /// turn that shows it lying may read it again.
+/// Bands the coarse first look reads at most.
+const COARSE_MAX_BANDS: usize = 2;
 const STEEP_ANGLE: f32 = std::f32::consts::FRAC_PI_4;
 
 /// A recognised line shorter than this cannot be an MRZ line (the shortest has 30).
@@ -162,25 +164,6 @@ struct Search<'a> {
     tilted: Option<TiltedView>,
 }
 
-/// Two band regions covering the same text: centres closer than the band is tall, widths within
-/// a quarter of each other.
-fn same_place(a: &RotatedRect, b: &RotatedRect) -> bool {
-    let (dx, dy) = (a.center.x - b.center.x, a.center.y - b.center.y);
-    let near = (dx * dx + dy * dy).sqrt() <= a.height.min(b.height);
-    let wide = a.width.max(b.width);
-    near && (a.width - b.width).abs() <= 0.25 * wide
-}
-
-/// A band at `region` (steep or not where it was found) was read before: at the same place,
-/// unless only steep looks at it were read and this one lies flat. A band of three lines read
-/// there does not count for two of its lines: one foreign line (print next to the MRZ) stops a
-/// line-by-line read at that line.
-pub(crate) fn read_before(read: &[(RotatedRect, bool)], region: &RotatedRect, steep: bool) -> bool {
-    read.iter().any(|(r, was_steep)| {
-        same_place(r, region) && (steep || !was_steep) && r.height <= 1.3 * region.height
-    })
-}
-
 /// An accepted reading (located by `look`'s band), or `None` after keeping it in
 /// `search.best` if it beats the best so far.
 fn keep(
@@ -190,6 +173,12 @@ fn keep(
     search: &mut Search<'_>,
 ) -> Option<LocatedMrz> {
     let mut attempt = attempt?;
+    if debug_enabled() {
+        eprintln!(
+            "mrz attempt turn {} upside_down {upside_down} valid {} lines {:?}",
+            look.quarter_turns, attempt.reading.check_digits_valid, attempt.reading.lines
+        );
+    }
     attempt.corners = band_corners(look.band, upside_down, look.quarter_turns, look.image);
     if let Some(view) = &search.tilted {
         attempt.corners = attempt.corners.map(|p| view.image_point(p));
@@ -201,21 +190,6 @@ fn keep(
         search.best = Some(attempt);
     }
     None
-}
-
-/// Three lines at `region` where only two-line bands were read before (the region is then half
-/// as tall again): a TD1 whose first line, its trailing fillers cut short by the detector, made
-/// the band of its last two lines rank first.
-pub(crate) fn third_line_added(
-    read: &[(RotatedRect, bool)],
-    region: &RotatedRect,
-    lines: usize,
-) -> bool {
-    let mut before = read
-        .iter()
-        .filter(|(r, _)| same_place(r, region))
-        .peekable();
-    lines == 3 && before.peek().is_some() && before.all(|(r, _)| r.height < 0.8 * region.height)
 }
 
 /// An MRZ reading and where its band lies in the image: corners in image pixels in reading
@@ -347,13 +321,16 @@ impl MrzReader {
             on_first_band: Some(on_first_band),
             ..Search::default()
         };
-        let mut passes = Vec::with_capacity(5);
         if let Some(side) = self.opts.coarse_side {
-            passes.push((0u8, Some(side)));
+            if let Some(found) = self.search_turn(image, 0, Some(side), &mut search)? {
+                return Ok(found);
+            }
         }
-        passes.extend([0u8, 1, 3, 2].map(|q| (q, None)));
-        for (quarter_turns, side) in passes {
-            if let Some(found) = self.search_turn(image, quarter_turns, side, &mut search)? {
+        for quarter_turns in turn_order(search.text_angle) {
+            if search.plausible() || search.bands_read >= search.budget {
+                break;
+            }
+            if let Some(found) = self.search_turn(image, quarter_turns, None, &mut search)? {
                 return Ok(found);
             }
             // A plausible MRZ whose printed check digits fail (specimens do that) was read
@@ -415,8 +392,24 @@ impl MrzReader {
             search.text_angle = dominant_angle(&boxes);
         }
         let bands = find_bands(&boxes);
+        if debug_enabled() {
+            eprintln!(
+                "mrz look turn {quarter_turns} side {side:?} tilted {} boxes {} bands {:?}",
+                search.tilted.is_some(),
+                boxes.len(),
+                bands.iter().map(|b| b.lines.len()).collect::<Vec<_>>()
+            );
+        }
         search.bands_seen += bands.len();
-        for band in bands.iter().take(self.opts.max_bands) {
+        let coarse = side.is_some() && side == self.opts.coarse_side;
+        // The coarse look reads only its likeliest bands: on a page turned sideways its many
+        // bands (small, unreadable at that size) would spend the budget the turns need.
+        let max_bands = if coarse {
+            COARSE_MAX_BANDS
+        } else {
+            self.opts.max_bands
+        };
+        for band in bands.iter().take(max_bands) {
             if search.bands_read >= search.budget {
                 break;
             }
@@ -430,7 +423,6 @@ impl MrzReader {
             // The full-size looks at the turned page mostly find the same bands, and a band is
             // read in both directions whichever turn found it: read it once. (A band the coarse
             // look found is cut out less precisely, so the full-size look may read it again.)
-            let coarse = side.is_some() && side == self.opts.coarse_side;
             let mut counted = true;
             if let Some(region) = band_region(band, 0.0).filter(|_| !coarse) {
                 let mut region = unturned(&region, quarter_turns, image);
@@ -584,6 +576,10 @@ impl MrzReader {
 #[path = "reader_lines.rs"]
 mod lines_read;
 pub(crate) use lines_read::with_third_line;
+#[path = "reader_regions.rs"]
+mod regions;
+use regions::{debug_enabled, turn_order};
+pub(crate) use regions::{read_before, third_line_added};
 #[path = "reader_tilt.rs"]
 mod tilt;
 use tilt::{tilt_to_try, TiltedView};

@@ -1,7 +1,7 @@
 //! Reading a band's lines: crop each line, recognise it with the MRZ alphabet, place the
 //! characters in cells and let the check digits choose (part of [`MrzReader`]).
 
-use ekyc_mrz::{doubt, resolve};
+use ekyc_mrz::{doubt, resolve, CandidateLine};
 use image::imageops::{self, FilterType};
 use image::RgbImage;
 
@@ -139,6 +139,18 @@ impl MrzReader {
             return Ok(None);
         };
         let chars = line.text.chars().count();
+        if super::debug_enabled() {
+            eprintln!(
+                "  line ({:.0},{:.0} {:.0}x{:.0} {:.1}°) upside_down {} read {}",
+                rect.center.x,
+                rect.center.y,
+                rect.width,
+                rect.height,
+                rect.angle.to_degrees(),
+                crops.upside_down,
+                line.text
+            );
+        }
         if !(MIN_LINE_CHARS..=MAX_LINE_CHARS).contains(&chars) {
             return Ok(None);
         }
@@ -229,34 +241,65 @@ impl MrzReader {
     /// The band's reading from its recognised `lines`: characters placed in cells (or counted),
     /// check digits choosing among the alternatives.
     fn attempt_from(&self, lines: &[RecognizedLine]) -> Option<Attempt> {
-        let candidates = match assemble(lines) {
+        let assembled = assemble(lines);
+        if super::debug_enabled() {
+            let texts: Vec<String> = assembled
+                .iter()
+                .flatten()
+                .map(|p| {
+                    p.cells
+                        .iter()
+                        .map(|a| a.first().map_or('?', |x| x.0))
+                        .collect()
+                })
+                .collect();
+            eprintln!("  assembled {texts:?}");
+        }
+        let mut name_padded = false;
+        let (candidates, unread): (Vec<CandidateLine>, Vec<Vec<usize>>) = match assembled {
             // A line read at its full length keeps its own order: cells from positions can
             // split a name where its letters stand unevenly apart.
             Some(mut placed) => {
                 if let Some(want) = expected_len(lines) {
-                    for (cells, line) in placed.iter_mut().zip(lines) {
-                        if cells.len() == want && line.text.chars().count() == want {
-                            *cells = align(line, want);
+                    for (p, line) in placed.iter_mut().zip(lines) {
+                        if p.cells.len() == want && line.text.chars().count() == want {
+                            p.cells = align(line, want);
+                            p.unread.clear();
                         }
                     }
                 }
-                placed
+                placed.into_iter().map(|p| (p.cells, p.unread)).unzip()
             }
             // Positions explain nothing (too few letters, uneven spacing): count characters,
             // but only lines read at their full length — guessing which filler run lost or
             // gained characters can make a wrong reading pass its check digits.
+            // The name line alone may be short of trailing fillers: padding them is no guess
+            // for the check digits, but a letter it lost would go unseen, so such a reading is
+            // not reported valid.
             None => {
                 let want = expected_len(lines)?;
-                if lines.iter().any(|l| l.text.chars().count() != want) {
-                    return None;
+                let name_line = if lines.len() == 3 { 2 } else { 0 };
+                for (i, l) in lines.iter().enumerate() {
+                    let n = l.text.chars().count();
+                    let short_name = i == name_line && n < want && l.text.ends_with("<<<");
+                    if n != want && !short_name {
+                        return None;
+                    }
+                    name_padded |= short_name;
                 }
-                lines.iter().map(|l| align(l, want)).collect()
+                let aligned = lines.iter().map(|l| align(l, want)).collect();
+                (aligned, vec![Vec::new(); lines.len()])
             }
         };
         let confidence = lines.iter().map(|l| l.confidence).sum::<f32>() / lines.len() as f32;
         resolve(&candidates).map(|reading| {
             let mut reading = fix_letter_fields(reading, &candidates);
             let mut slack = 0.0;
+            // A cell the recogniser skipped between two letters held a letter as likely as a
+            // filler ("O<AFOR" for OKAFOR), and no check digit covers names: not valid.
+            if name_padded || unread_between_letters(&reading.lines, &unread) {
+                reading.check_digits_valid = false;
+            }
             if reading.check_digits_valid {
                 let d = doubt(&reading, &candidates);
                 slack = d.slack(&self.opts.doubt);
@@ -305,5 +348,36 @@ impl MrzReader {
             *x = *x * padded.width - margin;
         }
         Ok(Some(line))
+    }
+}
+
+/// Some cell in `unread` (per line) lies between two letters of the reading's line.
+fn unread_between_letters(lines: &[String], unread: &[Vec<usize>]) -> bool {
+    lines.iter().zip(unread).any(|(line, cells)| {
+        let chars: Vec<char> = line.chars().collect();
+        let letter = |k: usize| chars.get(k).is_some_and(|c| c.is_ascii_uppercase());
+        cells
+            .iter()
+            .any(|&k| k > 0 && letter(k - 1) && letter(k + 1))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unread_between_letters;
+
+    #[test]
+    fn a_skipped_cell_inside_a_name_is_doubt_but_not_at_its_end() {
+        let lines = vec![
+            "P<ZARO<AFOR<<CHEN<<<<".to_string(),
+            "L898902C36<<<<".to_string(),
+        ];
+        // Cell 6 (between O and A) was not read: a letter may stand there.
+        assert!(unread_between_letters(&lines, &[vec![6], vec![]]));
+        // Unread fillers after the name or between digits prove nothing.
+        assert!(!unread_between_letters(&lines, &[vec![18, 19], vec![11]]));
+        // A filler next to a read filler (cell 12 of "<<") is padding between name parts.
+        assert!(!unread_between_letters(&lines, &[vec![12], vec![]]));
+        assert!(!unread_between_letters(&lines, &[vec![0], vec![]]));
     }
 }
