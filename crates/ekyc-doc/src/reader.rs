@@ -326,7 +326,7 @@ impl MrzReader {
                 return Ok(found);
             }
         }
-        for quarter_turns in turn_order(search.text_angle) {
+        for quarter_turns in [0u8, 1, 3, 2] {
             if search.plausible() || search.bands_read >= search.budget {
                 break;
             }
@@ -578,7 +578,7 @@ mod lines_read;
 pub(crate) use lines_read::with_third_line;
 #[path = "reader_regions.rs"]
 mod regions;
-use regions::{debug_enabled, turn_order};
+use regions::debug_enabled;
 pub(crate) use regions::{read_before, third_line_added};
 #[path = "reader_tilt.rs"]
 mod tilt;

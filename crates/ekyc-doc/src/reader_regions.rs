@@ -1,17 +1,6 @@
-//! Which looks the reader takes, in which order, and which bands it has read already.
+//! Which bands the reader has read already, and its debug switch.
 
-use super::STEEP_ANGLE;
 use crate::geometry::RotatedRect;
-
-/// Quarter turns to search, the likeliest first: upright, then the two sideways turns, then
-/// upside down — sideways first when the first look's text runs up the page (its bands there
-/// are sideways print, which would spend the band budget before a turn shows them lying).
-pub(super) fn turn_order(text_angle: Option<f32>) -> [u8; 4] {
-    match text_angle {
-        Some(a) if a.abs() > STEEP_ANGLE => [1, 3, 0, 2],
-        _ => [0, 1, 3, 2],
-    }
-}
 
 /// `EKYC_MRZ_DEBUG` set: the reader prints each look and reading on stderr.
 pub(crate) fn debug_enabled() -> bool {
@@ -50,17 +39,4 @@ pub(crate) fn third_line_added(
         .filter(|(r, _)| same_place(r, region))
         .peekable();
     lines == 3 && before.peek().is_some() && before.all(|(r, _)| r.height < 0.8 * region.height)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sideways_text_turns_the_page_first() {
-        assert_eq!(turn_order(None), [0, 1, 3, 2]);
-        assert_eq!(turn_order(Some(0.1)), [0, 1, 3, 2]);
-        assert_eq!(turn_order(Some(-1.5)), [1, 3, 0, 2]);
-        assert_eq!(turn_order(Some(1.4)), [1, 3, 0, 2]);
-    }
 }
