@@ -103,7 +103,8 @@ def covered(rng, severity):
         cut = [0.10, 0.18, 0.28][severity - 1]
         side = rng.integers(4)
         shift = [(-1, 0), (1, 0), (0, -1), (0, 1)][side]
-        params = {"fill": 0.92, "shift": (shift[0] * (0.5 + cut - 0.46), shift[1] * (0.5 + cut - 0.46))}
+        params = {"fill": 0.92, "shift": (shift[0] * (0.5 + cut - 0.46), shift[1] * (0.5 + cut - 0.46)),
+                  "inside": False}
         return kind, params, {}
     fn = finger if kind == "finger" else object_over
     return kind, {}, {"scene": lambda img, c: fn(img, c, rng, severity)}

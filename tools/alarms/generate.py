@@ -4,7 +4,8 @@
     python tools/alarms/generate.py OUT_DIR --split tune|holdout [--per-attack 30] [--clean 60]
 
 Sources: the real specimens in DATA/documents (file names split in two halves: tune uses the
-first half, holdout the second; d019 is not a document) and synthetic TD3 pages rendered with a
+first half, holdout the second; d019 is not a document, and the black-and-white d001 and
+d020 are left out) and synthetic TD3 pages rendered with a
 random MRZ in OCR-B and a portrait from DATA/faces (identities split in two halves the same way).
 Each image is a clean control or one attack at severity 1..3 (see attacks.py), photographed
 by the capture simulation in capture.py. Writes OUT_DIR/labels.csv:
@@ -27,6 +28,10 @@ from render_doc import render  # noqa: E402
 ATTACKS = ["covered", "photocopy", "screen", "tampered", "glare", "blur"]
 SEEDS = {"tune": 1001, "holdout": 2002}
 NOT_DOCUMENTS = {"d019.jpg"}
+# Black-and-white reproductions (a TD1 back printed black on white, a grey card back): any
+# photo of them looks like a photocopy, so as clean controls they would be mislabelled. They
+# are dropped after the split, so the tune/holdout halves keep the same files as before.
+BLACK_AND_WHITE = {"d001.jpg", "d020.png"}
 
 
 def sources(data, split):
@@ -35,6 +40,7 @@ def sources(data, split):
                   if f.lower().endswith((".jpg", ".png")) and f not in NOT_DOCUMENTS)
     half = len(docs) // 2
     docs = docs[:half] if split == "tune" else docs[half:]
+    docs = [d for d in docs if d not in BLACK_AND_WHITE]
     ids = {}
     with open(os.path.join(data, "faces", "identities.csv")) as fh:
         for row in csv.DictReader(fh):

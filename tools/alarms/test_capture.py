@@ -1,0 +1,85 @@
+"""Checks of the capture simulation's placement (run: python tools/alarms/test_capture.py, or
+pytest): clean captures keep the whole card in the frame, the covered "frame" attack still
+cuts it, and keeping it inside draws nothing from the rng."""
+
+import os
+import sys
+
+import tempfile
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import attacks  # noqa: E402
+import generate  # noqa: E402
+from capture import INSIDE_MARGIN, place  # noqa: E402
+
+FRAME = (1200, 900)
+DOC = (1000, 700)
+
+
+def inside(corners, margin):
+    W, H = FRAME
+    return bool((corners >= margin - 1e-6).all() and (corners[:, 0] <= W - margin + 1e-6).all()
+                and (corners[:, 1] <= H - margin + 1e-6).all())
+
+
+def test_default_placement_keeps_the_card_inside():
+    rng = np.random.default_rng(7)
+    margin = INSIDE_MARGIN * min(FRAME)
+    for _ in range(500):
+        assert inside(place(DOC, FRAME, rng, {}), margin)
+
+
+def test_keeping_inside_draws_nothing_and_moves_only_cut_cards():
+    moved = 0
+    for seed in range(300):
+        a = place(DOC, FRAME, np.random.default_rng(seed), {})
+        b = place(DOC, FRAME, np.random.default_rng(seed), {"inside": False})
+        rng_a, rng_b = np.random.default_rng(seed), np.random.default_rng(seed)
+        place(DOC, FRAME, rng_a, {})
+        place(DOC, FRAME, rng_b, {"inside": False})
+        assert rng_a.random() == rng_b.random()  # same number of draws
+        if inside(b, INSIDE_MARGIN * min(FRAME)):
+            assert np.array_equal(a, b)
+        else:
+            moved += 1
+    assert moved > 0  # the unconstrained placement does cut cards at high fill
+
+
+def test_frame_attack_still_cuts_the_card():
+    rng = np.random.default_rng(3)
+    cut = 0
+    for i in range(40):
+        kind, params, _ = attacks.covered(rng, 1 + i % 3)
+        if kind != "frame":
+            continue
+        if not inside(place(DOC, FRAME, rng, params), 0):
+            cut += 1
+        else:
+            raise AssertionError("a frame attack left the card whole")
+    assert cut > 0
+
+
+def test_black_and_white_specimens_are_not_clean_sources():
+    with tempfile.TemporaryDirectory() as data:
+        os.makedirs(os.path.join(data, "documents"))
+        os.makedirs(os.path.join(data, "faces"))
+        for i in range(1, 26):
+            ext = "png" if i == 20 else "jpg"
+            open(os.path.join(data, "documents", f"d{i:03d}.{ext}"), "w").close()
+        with open(os.path.join(data, "faces", "identities.csv"), "w") as fh:
+            fh.write("identity,file\na,a.jpg\nb,b.jpg\n")
+        tune, _ = generate.sources(data, "tune")
+        holdout, _ = generate.sources(data, "holdout")
+    names = {os.path.basename(p) for p in tune + holdout}
+    assert len(names) == 22 and not names & (generate.BLACK_AND_WHITE | generate.NOT_DOCUMENTS)
+    # The halves are cut before the black-and-white files are dropped: the split is unchanged.
+    assert os.path.basename(tune[-1]) == "d012.jpg" and os.path.basename(holdout[0]) == "d013.jpg"
+
+
+if __name__ == "__main__":
+    for name, fn in list(globals().items()):
+        if name.startswith("test_"):
+            fn()
+            print("ok", name)
