@@ -11,12 +11,15 @@ use crate::view::{in_quad, Quad};
 /// Depth of the strip looked at along the border, as a share of the card's shorter visible
 /// side: well inside the margin every card keeps (ID-1 and ID-3 keep 3-5 mm of 54-88 mm).
 const STRIP: f32 = 0.02;
-/// A pixel is ink when darker than this share of the card's paper.
+/// A pixel is ink when darker than this share of the paper along the border.
 const INK: f32 = 0.6;
-/// Paper is brighter than this share of the card's paper.
+/// Paper is brighter than this share of the paper along the border.
 const PAPER: f32 = 0.85;
-/// The strip must be this much paper: a card, not a dark table the outline took for one.
+/// The strip must be this much paper: a card, not a dark table the outline took for one...
 const MIN_PAPER_SHARE: f32 = 0.3;
+/// ... and its paper at least this share of the card's (light falls off towards a photo's
+/// side, a table is darker still).
+const LOCAL_PAPER: f32 = 0.7;
 /// Ink pixels a position along the border needs in each outer quarter of the strip (the
 /// quarter at the border and the innermost one): print cut by the frame crosses the strip,
 /// where a line running along the border (the card's own edge or a drawn frame line, a
@@ -103,9 +106,10 @@ fn paper_luma(y: &Plane, q: &Quad) -> Option<f32> {
 
 /// Share of positions along the middle 80 % of `edge` whose strip (`depth` px in from the
 /// border, all of it on the card between the outline's corners) holds ink from its outer to
-/// its inner quarter; 0 when
-/// the strip is not mostly paper.
-fn inked_share(y: &Plane, edge: Border, (depth, paper): (usize, f32)) -> f32 {
+/// its inner quarter; 0 when the strip is not mostly paper. Ink and paper are judged against
+/// the strip's own paper (light falls off across a photo), which must be the card's
+/// (`card_paper`), not a dark table.
+fn inked_share(y: &Plane, edge: Border, (depth, card_paper): (usize, f32)) -> f32 {
     let span = edge.to - edge.from;
     let limit = match edge.side {
         Side::Left | Side::Right => y.h,
@@ -113,9 +117,12 @@ fn inked_share(y: &Plane, edge: Border, (depth, paper): (usize, f32)) -> f32 {
     };
     let start = (edge.from + 0.1 * span).max(0.0) as usize;
     let end = ((edge.from + 0.9 * span) as usize).min(limit);
-    let (mut positions, mut inked, mut seen, mut bright) = (0usize, 0usize, 0usize, 0usize);
+    if end <= start {
+        return 0.0;
+    }
+    // The strip's luma, one row of `depth` values per position along the border.
+    let mut strip = Vec::with_capacity((end - start) * depth);
     for t in start..end {
-        let mut ink = [0usize; 2];
         for d in 0..depth {
             let (x, yy) = match edge.side {
                 Side::Left => (d, t),
@@ -123,23 +130,27 @@ fn inked_share(y: &Plane, edge: Border, (depth, paper): (usize, f32)) -> f32 {
                 Side::Top => (t, d),
                 Side::Bottom => (t, y.h.saturating_sub(1 + d)),
             };
-            if x >= y.w || yy >= y.h {
-                continue;
-            }
-            let v = y.at(x, yy);
-            seen += 1;
-            let dark = v < INK * paper;
-            ink[0] += (dark && 4 * d < depth) as usize;
-            ink[1] += (dark && 4 * d >= 3 * depth) as usize;
-            bright += (v > PAPER * paper) as usize;
+            strip.push(y.at(x.min(y.w - 1), yy.min(y.h - 1)));
         }
-        positions += 1;
-        inked += ink.iter().all(|&n| n >= MIN_INK_PIXELS) as usize;
     }
-    if positions == 0 || (bright as f32) < MIN_PAPER_SHARE * seen.max(1) as f32 {
+    let paper = quantile(&mut strip.clone(), 0.8);
+    let bright = strip.iter().filter(|&&v| v > PAPER * paper).count();
+    if paper < LOCAL_PAPER * card_paper || (bright as f32) < MIN_PAPER_SHARE * strip.len() as f32 {
         return 0.0;
     }
-    inked as f32 / positions as f32
+    let inked = strip
+        .chunks(depth)
+        .filter(|row| {
+            let dark = |d: &usize| row[*d] < INK * paper;
+            let outer = (0..depth).filter(|d| 4 * d < depth).filter(dark).count();
+            let inner = (0..depth)
+                .filter(|d| 4 * d >= 3 * depth)
+                .filter(dark)
+                .count();
+            outer >= MIN_INK_PIXELS && inner >= MIN_INK_PIXELS
+        })
+        .count();
+    inked as f32 / (end - start) as f32
 }
 
 #[cfg(test)]

@@ -64,3 +64,30 @@ fn an_outline_with_no_side_on_the_border_is_not_judged() {
     let inside = [(40.0, 40.0), (360.0, 40.0), (360.0, 260.0), (40.0, 260.0)];
     assert_eq!(print_at_frame(&y, &inside), 0.0);
 }
+
+/// The card's paper dimmed linearly from luma 200 at x = 200 to `edge_luma` at the photo's
+/// right edge (light falling off towards the photo's side); print keeps its darkness.
+fn dim_towards_the_edge(y: &mut Plane, edge_luma: f32) {
+    let w = y.w;
+    for row in 40..260 {
+        for x in 200..w {
+            let v = &mut y.data[row * w + x];
+            if *v > 100.0 {
+                *v = 200.0 + (edge_luma - 200.0) * (x - 200) as f32 / (w - 201) as f32;
+            }
+        }
+    }
+}
+
+#[test]
+fn print_into_the_border_counts_under_light_falling_off_towards_it() {
+    // The paper along the border is at 75 % of the card's: print there is judged against it.
+    let (mut y, quad) = card_to_right_edge(400, 400);
+    dim_towards_the_edge(&mut y, 150.0);
+    let share = print_at_frame(&y, &quad);
+    assert!(share >= 0.04, "{share}");
+    // A strip darker than any falloff (a table, not the card's paper) is not judged.
+    let (mut y, quad) = card_to_right_edge(400, 400);
+    dim_towards_the_edge(&mut y, 90.0);
+    assert_eq!(print_at_frame(&y, &quad), 0.0);
+}
