@@ -16,6 +16,7 @@
 
 use ekyc_types::CardAlarm;
 
+use crate::covered_frame;
 use crate::covered_mrz;
 use crate::detection::Detection;
 use crate::occluder::{blobs, Blob, Kind, Shape, Small};
@@ -30,9 +31,9 @@ const FINGER_MAX_OFF: f32 = 12.0;
 /// Share of a finger blob's pixels with skin 2 px away on all four sides.
 const FINGER_MIN_SOLID: f32 = 0.55;
 /// Spread of a finger's skin (σ of luma over its mean luma): its sides are in shade. Relative,
-/// as the shade darkens dark skin by fewer levels (fingers of the tune sets 0.045-0.17;
-/// skin-toned print and tables that pass the other tests ≤ 0.041).
-const FINGER_MIN_SHADING: f32 = 0.045;
+/// as the shade darkens dark skin by fewer levels (fingers of the tune sets 0.045-0.17; of
+/// the skin-toned print, tables and glare there, those passing the other tests ≤ 0.028).
+const FINGER_MIN_SHADING: f32 = 0.035;
 /// A finger is round: its middle is lit and its flanks in shade, so the core of its blob is
 /// no darker than its rim (core ÷ rim − 1 at least this; fingers of the tune sets −0.03 to
 /// 0.16, mostly ≥ 0.07). A printed skin-toned band is flat and blends into its white print
@@ -66,11 +67,12 @@ const OBJECT_MAX_SIDES: u8 = 2;
 /// Share of the card an object must cover well inside the card's edge.
 const OBJECT_MIN_DEEP: f32 = 0.004;
 /// Share of the card's area an object must reach well off the card (print stays on the card
-/// even where the predicted outline is a little small).
-const OBJECT_MIN_FAR: f32 = 0.002;
+/// even where the predicted outline is a little small; blobs of the tune sets' clean and other
+/// attack photos passing the other tests ≤ 0.0006, a thin pen across a card's corner 0.0018).
+const OBJECT_MIN_FAR: f32 = 0.001;
 /// An object lying on the card (at most this share of it off the predicted card, which may
 /// be a little larger than the card) ...
-const LYING_MAX_OFF: f32 = 0.05;
+const LYING_MAX_OFF: f32 = 0.1;
 /// ... covers at least this share of it well inside the edge...
 const LYING_MIN_DEEP: f32 = 0.025;
 /// ... is this solid ...
@@ -78,6 +80,12 @@ const LYING_MIN_SOLID: f32 = 0.6;
 /// ... and flat (σ of luma at most this): a phone or a note, where printed areas of that
 /// colour carry halftone, guilloches or a photo's shading.
 const LYING_MAX_SHADING: f32 = 1.2;
+/// ... or, when very solid (an opaque object: no print shows through it, where a printed band
+/// is perforated by its own lettering), at most this: camera noise on a real object (objects
+/// of the tune sets ≤ 0.6, 1.4 for a covered one found by its edge term; no clean blob of them
+/// was this solid).
+const LYING_MAX_SHADING_SOLID: f32 = 2.0;
+const LYING_SOLID_OPAQUE: f32 = 0.8;
 /// ... and reaches at most this many of the photo's sides: an object lying wholly on the card
 /// meets the photo's border only where the card does, and one reaching two sides spans the
 /// card — a printed band across a card that fills the photo (a scan).
@@ -93,6 +101,17 @@ const CUT_OUTLINE_MAX_GAP: f32 = 0.05;
 /// leave a little on complete cards (specimen d003, a whole TD1 back on the photo's bottom
 /// border: 0.098; the cut cards of the tune and hold-out sets: 0.16-0.31).
 const CUT_OUTLINE_MIN: f32 = 0.14;
+/// Share of the border side along which the card's print must reach the photo's edge for
+/// the card to count as cut there ([`covered_frame`]; tune sets: frame cuts found by it
+/// 0.037-0.24; clean and other attacks' photos with a card not cut 0-0.007)...
+const PRINT_AT_FRAME_MIN: f32 = 0.025;
+/// ... on an outline whose seen sides are this well supported ...
+const PRINT_AT_FRAME_SUPPORT: f32 = 0.85;
+/// ... with no longer gap than this share of a side.
+const PRINT_AT_FRAME_MAX_GAP: f32 = 0.1;
+/// Score of a card whose print runs into the frame: how much is cut is unknown (the part
+/// seen has card proportions); a tenth, like a cut MRZ.
+const PRINT_AT_FRAME_SCORE: f32 = 0.1;
 /// An object lying across the card's edge is one object: the colour (Cb, Cr) of its part well
 /// off the card differs from that of its part well inside it by at most this (objects of the
 /// tune sets ≤ 0.3; a page's coloured header band merged with a table of another colour
@@ -185,8 +204,20 @@ pub fn detect(v: &View) -> Detection {
         (v.outside, cut)
     };
     let outline_cut = found.map_or(0.0, cut_by_frame);
+    // A card cut by the frame with card-like proportions left: its print runs into the
+    // photo's edge where its outline meets it.
+    let print_at_frame = found
+        .filter(|o| o.frame_side)
+        .map_or(0.0, |o| covered_frame::print_at_frame(&v.y, &o.quad));
+    let print_cut =
+        if found.is_some_and(clean_frame_outline) && print_at_frame >= PRINT_AT_FRAME_MIN {
+            PRINT_AT_FRAME_SCORE
+        } else {
+            0.0
+        };
     let score = (OCCLUDER_WEIGHT * finger.max(object))
         .max(cut)
+        .max(print_cut)
         .max(FRAME_WEIGHT * outside.max(outline_cut));
     Detection::new(CardAlarm::Covered, score)
         .with("finger_share", finger)
@@ -196,6 +227,7 @@ pub fn detect(v: &View) -> Detection {
         .with("outside_share", v.outside)
         .with("mrz_end_gap", end_gap.unwrap_or(-1.0))
         .with("mrz_runs_off", runs_off as u8 as f32)
+        .with("print_at_frame", print_at_frame)
         .with("skin_blobs_rejected", rejected as f32)
         .with("largest_skin_solid", largest.solid)
         .with("largest_skin_shading", largest.shading)
@@ -208,6 +240,12 @@ pub fn detect(v: &View) -> Detection {
             "outline_frame_side",
             found.map_or(-1.0, |o| o.frame_side as u8 as f32),
         )
+}
+
+/// An outline with a side on the photo's border, well supported by edges elsewhere (a
+/// gappy one may be a block of print, not the card).
+fn clean_frame_outline(o: Outline) -> bool {
+    o.frame_side && o.support >= PRINT_AT_FRAME_SUPPORT && o.longest_gap <= PRINT_AT_FRAME_MAX_GAP
 }
 
 /// Share of the card the photo's border cuts off, from a clean outline with a side on the
@@ -245,7 +283,8 @@ fn is_object(b: &Blob, allow_lying: bool) -> bool {
         && b.off <= LYING_MAX_OFF * b.on
         && b.deep_share >= LYING_MIN_DEEP
         && b.solid >= LYING_MIN_SOLID
-        && b.shading <= LYING_MAX_SHADING
+        && (b.shading <= LYING_MAX_SHADING
+            || (b.solid >= LYING_SOLID_OPAQUE && b.shading <= LYING_MAX_SHADING_SOLID))
         && b.sides <= LYING_MAX_SIDES
         && b.share <= FINGER_MAX_SHARE;
     lying || crosses_edge(b)

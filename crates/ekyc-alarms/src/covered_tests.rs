@@ -258,3 +258,66 @@ fn a_flat_band_spanning_a_scan_is_print_not_an_object_lying_on_it() {
         score(&phone, &hints)
     );
 }
+
+/// The scene's card without its MRZ hint (half the cut cards have no MRZ read).
+fn no_hints() -> CardHints {
+    CardHints {
+        mrz: None,
+        card: None,
+    }
+}
+
+#[test]
+fn a_card_cut_by_the_frame_with_card_proportions_left_is_covered() {
+    // The card runs 60 px (9 %) past the photo's right edge: 580 × 440 are left, a page's
+    // proportions, but its print (header band, text lines, MRZ) runs into the edge.
+    let (cut, _) = scene(800, 600, (220, 80), 3.0);
+    let d = detect(&View::new(&cut, &no_hints()));
+    assert!(d.score >= threshold(), "{d:?}");
+    // The same card ending exactly at the photo's edge with a blank margin there: only paper
+    // runs along the border.
+    let (mut whole, _) = scene(800, 600, (160, 80), 0.0);
+    fill(&mut whole, (770, 80, 30, CARD.1), [205, 200, 185]);
+    noise(&mut whole, 3.0);
+    let d = detect(&View::new(&whole, &no_hints()));
+    assert!(d.score < threshold(), "{d:?}");
+}
+
+#[test]
+fn an_opaque_object_lying_on_the_card_is_covered_through_camera_noise() {
+    // A phone wholly on the card, camera noise on it (σ of its blob above the flat limit).
+    let (mut phone, hints) = scene(800, 600, (80, 80), 0.0);
+    fill(&mut phone, (300, 160, 220, 120), [25, 25, 30]);
+    noise(&mut phone, 3.4);
+    let blob = blobs_of(&phone, &hints, Kind::Foreign)
+        .into_iter()
+        .max_by(|a, b| a.share.total_cmp(&b.share))
+        .unwrap();
+    assert!(
+        blob.shading > LYING_MAX_SHADING && blob.solid >= LYING_SOLID_OPAQUE,
+        "{blob:?}"
+    );
+    assert!(
+        score(&phone, &hints) >= threshold(),
+        "{}",
+        score(&phone, &hints)
+    );
+    // A dark printed block of the same size and noise, perforated by its white lettering: print.
+    let (mut block, hints) = scene(800, 600, (80, 80), 0.0);
+    fill(&mut block, (300, 160, 220, 120), [25, 25, 30]);
+    for row in 0..5 {
+        for k in 0..20 {
+            fill(
+                &mut block,
+                (305 + k * 11, 168 + row * 23, 6, 12),
+                [205, 200, 185],
+            );
+        }
+    }
+    noise(&mut block, 3.4);
+    assert!(
+        score(&block, &hints) < threshold(),
+        "{}",
+        score(&block, &hints)
+    );
+}

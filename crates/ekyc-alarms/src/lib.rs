@@ -19,6 +19,7 @@ pub mod blur;
 mod blurry_mrz;
 mod config;
 pub mod covered;
+mod covered_frame;
 mod covered_mrz;
 mod detection;
 mod fft;
