@@ -36,6 +36,7 @@ lint:
 
 unit: models
 	$(CARGO) test --workspace --locked
+	$$(scripts/venv.sh) tools/alarms/test_capture.py
 
 contract: models
 	EKYC_BIN=$(abspath $(BIN)) tools/sdk/run_contract_tests.sh
