@@ -6,7 +6,7 @@
 //! | covered | -9101 | [`covered`]: finger or non-paper object over the card's edge (card outline from the MRZ and from edge lines); card or MRZ out of frame |
 //! | photocopy | -9102 | [`photocopy`]: chromaticity spread and coloured-ink share (cast-invariant colourfulness) |
 //! | screen recapture | -9103 | [`screen`]: isolated spectral peaks of the sub-pixel grid / moiré |
-//! | tampered | -9104 | [`tampered`]: a block of the card with edges much sharper than the MRZ's (never went through the optics); corners of grid-straight one-pixel cuts (a paste's border) on a card tilted in the photo; a visual-zone word typed along the pixel rows among lines that follow the card's tilt; a visual-zone field contradicting the MRZ ([`CrossChecks`]) |
+//! | tampered | -9104 | [`tampered`]: a block of the card with edges much sharper than the MRZ's (never went through the optics); corners of grid-straight one-pixel cuts (a paste's border) on a card tilted in the photo; a visual-zone word typed along the pixel rows among lines that follow the card's tilt; a visual-zone field contradicting the MRZ ([`CrossChecks`]); a region lacking the first JPEG save's quantisation trace ([`tampered_jpeg`]) |
 //! | reflective | -9107 | [`glare`]: clipped near-white blobs with a core (a lobe, not a strip of paper), the print under them and in their core washed out |
 //! | blurry | -9108 | [`blur`]: re-blur measure on the card's most textured tiles |
 //!
@@ -31,6 +31,7 @@ pub mod screen;
 pub mod tampered;
 mod tampered_baseline;
 mod tampered_ink;
+pub mod tampered_jpeg;
 mod tampered_seams;
 mod tampered_sharp;
 mod view;
@@ -44,6 +45,7 @@ use serde::Serialize;
 pub use config::{AlarmConfig, Level, Overrides, Thresholds};
 pub use detection::{Detection, Evidence};
 pub use tampered::CrossChecks;
+pub use tampered_jpeg::JpegTrace;
 pub use view::{card_quad_from_mrz, outside_share, CardHints, MrzHint, View, WORK_MAX_SIDE};
 
 /// The alarms a document raises, with every detector's score and evidence.
@@ -100,7 +102,10 @@ pub fn detect_all_with(
             d.with("ms", start.elapsed().as_secs_f32() * 1000.0)
         })
         .map(|d| match d.alarm {
-            CardAlarm::Tampered => tampered::with_cross_checks(d, cross),
+            CardAlarm::Tampered => tampered::with_cross_checks(
+                tampered::with_jpeg_trace(d, &view, cross.jpeg.as_ref()),
+                cross,
+            ),
             _ => d,
         })
         .collect();
