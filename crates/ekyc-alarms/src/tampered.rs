@@ -14,8 +14,13 @@
 //!   the card — a field typed on the saved photo. Its gap in standard errors is on the
 //!   sharpness ratio's scale as it is (clean pages of both tune sets ≤ 1.5).
 //!
-//! The score is the strongest of the three, the seam score brought to the sharpness ratio's
-//! scale by [`SEAM_PER_RATIO`].
+//! - compression history ([`crate::tampered_jpeg`], with the file's quantisation table in
+//!   [`CrossChecks::jpeg`]): a compact window of 8×8 blocks lacking the first JPEG save's
+//!   quantisation trace that the rest of the photo carries — a field or face pasted before the
+//!   last save. Needs the file's own grid; nothing without a trace.
+//!
+//! The score is the strongest of the four, the seam score brought to the sharpness ratio's
+//! scale by [`SEAM_PER_RATIO`], the missing-trace score by [`JPEG_PER_RATIO`].
 //!
 //! A third cue comes from outside the image ([`CrossChecks`]): a printed field of the visual zone
 //! read clearly and contradicting the check-digit-valid MRZ — what a forger who edits a printed
@@ -25,18 +30,6 @@
 //! An earlier noise-σ feature (compact groups of blocks much smoother than their
 //! neighbourhood) was dropped: scans' noise-free paper looks like a pasted patch and
 //! grain-matched pastes are invisible to it (best tune point 4 % TPR at 2 % FPR).
-//!
-//! An aligned double-JPEG cue was prototyped and not ported. It estimates the primary
-//! quantisation step per DCT frequency (the first 15 in zigzag order) from the image's own
-//! coefficient histograms, scores each 8×8 block's coefficients as on or off that lattice, and
-//! looks for a compact window of blocks that lacks the trace. On tune + tune2 (50 tampered,
-//! 100 clean) it caught 13/50 alone at 0/100 clean; OR-ed with the cues above, 31 → 37/50 at
-//! an unchanged 3/100 clean. That is +12 points, under the +15 asked for, and three of the six
-//! gains were within 25 % of the threshold. Two reasons: the paste is itself saved as a JPEG,
-//! so the pasted field carries a trace too (it differs only when the camera's quality was the
-//! lower one); and a re-typed field is a few block rows of mostly flat paper. Flat colour also
-//! moves DC coherently in the YCbCr→RGB→YCbCr round trip, so a clean flat band (the header of a
-//! scan) looks like a missing trace too.
 
 use ekyc_types::CardAlarm;
 
@@ -55,9 +48,10 @@ pub const FULL_TILT_DEG: f32 = 1.5;
 /// before the merge (36) over the sharpness ratio's (2.0) on the tune split.
 pub const SEAM_PER_RATIO: f32 = 18.0;
 
-/// Missing-trace deficit (standard errors) worth one unit of the sharpness ratio: clean pages
-/// of tune + tune2 reach 18.5, the balanced threshold (1.95) sits at 19.5.
-pub const JPEG_PER_RATIO: f32 = 10.0;
+/// Missing-trace deficit (standard errors) worth one unit of the sharpness ratio: the
+/// balanced threshold (1.95) sits at 21.3, above every clean page of tune + tune2 but one
+/// (20.7, raised at strict only) and below the re-typed pages the other cues miss (≥ 21.6).
+pub const JPEG_PER_RATIO: f32 = 10.9;
 
 /// Score given to a visual-zone field contradicting the MRZ: above every level's threshold.
 pub const VIZ_MISMATCH_SCORE: f32 = 10.0;

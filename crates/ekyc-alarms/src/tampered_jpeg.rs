@@ -285,7 +285,9 @@ fn dct_basis() -> [[f32; 8]; 8] {
 fn quantised_blocks(full: &RgbImage, trace: &JpegTrace) -> Blocks {
     let (cols, rows) = (full.width() as usize / 8, full.height() as usize / 8);
     let basis = dct_basis();
-    let mut values = vec![Vec::with_capacity(cols * rows); FREQS];
+    let mut values: Vec<Vec<i32>> = (0..FREQS)
+        .map(|_| Vec::with_capacity(cols * rows))
+        .collect();
     let mut clipped = Vec::with_capacity(cols * rows);
     let raw = full.as_raw();
     let stride = full.width() as usize * 3;
