@@ -85,6 +85,28 @@ pub fn detect_all_with(
     hints: &CardHints,
     cross: &CrossChecks,
 ) -> (Vec<Detection>, &'static str) {
+    // The compression-history cue reads the full-resolution photo only: it runs beside the
+    // other detectors (a second core), not after them.
+    std::thread::scope(|scope| {
+        let jpeg = scope.spawn(|| tampered::jpeg_outcome(image, cross.jpeg.as_ref()));
+        let (detections, region) = image_detections(image, hints);
+        // A panic in the cue is no evidence, not a failed stage.
+        let jpeg = jpeg.join().unwrap_or(None);
+        let detections = detections
+            .into_iter()
+            .map(|d| match d.alarm {
+                CardAlarm::Tampered => {
+                    tampered::with_cross_checks(tampered::with_jpeg_trace(d, jpeg), cross)
+                }
+                _ => d,
+            })
+            .collect();
+        (detections, region)
+    })
+}
+
+/// The image detectors on the working view.
+fn image_detections(image: &RgbImage, hints: &CardHints) -> (Vec<Detection>, &'static str) {
     let view = View::new(image, hints);
     let detectors: [fn(&View) -> Detection; 6] = [
         covered::detect,
@@ -100,13 +122,6 @@ pub fn detect_all_with(
             let start = Instant::now();
             let d = detect(&view);
             d.with("ms", start.elapsed().as_secs_f32() * 1000.0)
-        })
-        .map(|d| match d.alarm {
-            CardAlarm::Tampered => tampered::with_cross_checks(
-                tampered::with_jpeg_trace(d, &view, cross.jpeg.as_ref()),
-                cross,
-            ),
-            _ => d,
         })
         .collect();
     (detections, view.region_source)

@@ -35,7 +35,7 @@ use ekyc_types::CardAlarm;
 
 use crate::detection::Detection;
 use crate::tampered_baseline::most_deviant_word;
-use crate::tampered_jpeg::{missing_trace, JpegTrace};
+use crate::tampered_jpeg::{missing_trace, JpegTrace, MissingTrace};
 use crate::tampered_seams::strongest_corner;
 use crate::tampered_sharp::sharpest_block;
 use crate::view::View;
@@ -70,16 +70,23 @@ pub struct CrossChecks {
     pub jpeg: Option<JpegTrace>,
 }
 
-/// Compression-history cue ([`crate::tampered_jpeg`]) added to tampered's detection: its
-/// window deficit over [`JPEG_PER_RATIO`] competes with the image cues (evidence `jpeg_*`;
-/// `jpeg_missing` -1 without a table).
-pub fn with_jpeg_trace(d: Detection, v: &View, trace: Option<&JpegTrace>) -> Detection {
+/// The compression-history cue's outcome and its time (ms), `None` without a table.
+pub type JpegOutcome = Option<(MissingTrace, f32)>;
+
+/// Runs the compression-history cue ([`crate::tampered_jpeg`]) on the decoded photo.
+pub fn jpeg_outcome(full: &image::RgbImage, trace: Option<&JpegTrace>) -> JpegOutcome {
     let t0 = std::time::Instant::now();
-    let Some(trace) = trace else {
+    let m = missing_trace(full, trace?);
+    Some((m, t0.elapsed().as_secs_f32() * 1000.0))
+}
+
+/// Tampered's detection with the compression-history cue counted: its window deficit over
+/// [`JPEG_PER_RATIO`] competes with the image cues (evidence `jpeg_*`; `jpeg_missing` -1
+/// without a table).
+pub fn with_jpeg_trace(d: Detection, outcome: JpegOutcome) -> Detection {
+    let Some((m, ms)) = outcome else {
         return d.with("jpeg_missing", -1.0);
     };
-    let m = missing_trace(v.full, trace);
-    let ms = t0.elapsed().as_secs_f32() * 1000.0;
     Detection {
         score: d.score.max(m.score / JPEG_PER_RATIO),
         ..d

@@ -140,9 +140,10 @@ fn a_single_save_has_no_trace_and_no_evidence() {
 #[test]
 fn without_a_table_tampered_is_left_as_it_was() {
     let img = texture(128, 96, 5);
-    let view = crate::View::new(&img, &crate::CardHints::default());
+    let outcome = crate::tampered::jpeg_outcome(&img, None);
+    assert_eq!(outcome, None);
     let d = crate::Detection::new(ekyc_types::CardAlarm::Tampered, 0.7);
-    let out = crate::tampered::with_jpeg_trace(d, &view, None);
+    let out = crate::tampered::with_jpeg_trace(d, outcome);
     assert_eq!(out.score, 0.7);
     assert_eq!(out.evidence("jpeg_missing"), Some(-1.0));
 }
