@@ -6,7 +6,7 @@
 //! | covered | -9101 | [`covered`]: finger or non-paper object over the card's edge (card outline from the MRZ and from edge lines); card or MRZ out of frame |
 //! | photocopy | -9102 | [`photocopy`]: chromaticity spread and coloured-ink share (cast-invariant colourfulness) |
 //! | screen recapture | -9103 | [`screen`]: isolated spectral peaks of the sub-pixel grid / moiré |
-//! | tampered | -9104 | [`tampered`]: a block of the card with edges much sharper than the MRZ's (never went through the optics); corners of grid-straight one-pixel cuts (a paste's border) on a card tilted in the photo; a visual-zone word typed along the pixel rows among lines that follow the card's tilt; a visual-zone field contradicting the MRZ ([`CrossChecks`]) |
+//! | tampered | -9104 | [`tampered`]: a block of the card with edges much sharper than the MRZ's (never went through the optics); corners of grid-straight one-pixel cuts (a paste's border) on a card tilted in the photo; a visual-zone word typed along the pixel rows among lines that follow the card's tilt; a visual-zone field contradicting the MRZ ([`CrossChecks`]); a region lacking the first JPEG save's quantisation trace ([`tampered_jpeg`]) |
 //! | reflective | -9107 | [`glare`]: clipped near-white blobs with a core (a lobe, not a strip of paper), the print under them and in their core washed out |
 //! | blurry | -9108 | [`blur`]: re-blur measure on the card's most textured tiles |
 //!
@@ -32,6 +32,7 @@ pub mod screen;
 pub mod tampered;
 mod tampered_baseline;
 mod tampered_ink;
+pub mod tampered_jpeg;
 mod tampered_seams;
 mod tampered_sharp;
 mod view;
@@ -45,6 +46,7 @@ use serde::Serialize;
 pub use config::{AlarmConfig, Level, Overrides, Thresholds};
 pub use detection::{Detection, Evidence};
 pub use tampered::CrossChecks;
+pub use tampered_jpeg::JpegTrace;
 pub use view::{card_quad_from_mrz, outside_share, CardHints, MrzHint, View, WORK_MAX_SIDE};
 
 /// The alarms a document raises, with every detector's score and evidence.
@@ -84,6 +86,28 @@ pub fn detect_all_with(
     hints: &CardHints,
     cross: &CrossChecks,
 ) -> (Vec<Detection>, &'static str) {
+    // The compression-history cue reads the full-resolution photo only: it runs beside the
+    // other detectors (a second core), not after them.
+    std::thread::scope(|scope| {
+        let jpeg = scope.spawn(|| tampered::jpeg_outcome(image, cross.jpeg.as_ref()));
+        let (detections, region) = image_detections(image, hints);
+        // A panic in the cue is no evidence, not a failed stage.
+        let jpeg = jpeg.join().unwrap_or(None);
+        let detections = detections
+            .into_iter()
+            .map(|d| match d.alarm {
+                CardAlarm::Tampered => {
+                    tampered::with_cross_checks(tampered::with_jpeg_trace(d, jpeg), cross)
+                }
+                _ => d,
+            })
+            .collect();
+        (detections, region)
+    })
+}
+
+/// The image detectors on the working view.
+fn image_detections(image: &RgbImage, hints: &CardHints) -> (Vec<Detection>, &'static str) {
     let view = View::new(image, hints);
     let detectors: [fn(&View) -> Detection; 6] = [
         covered::detect,
@@ -99,10 +123,6 @@ pub fn detect_all_with(
             let start = Instant::now();
             let d = detect(&view);
             d.with("ms", start.elapsed().as_secs_f32() * 1000.0)
-        })
-        .map(|d| match d.alarm {
-            CardAlarm::Tampered => tampered::with_cross_checks(d, cross),
-            _ => d,
         })
         .collect();
     (detections, view.region_source)

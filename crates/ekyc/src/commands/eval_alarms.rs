@@ -13,7 +13,8 @@ use clap::Args;
 use serde::Serialize;
 
 use ekyc_alarms::{
-    detect_all_with, raised_by, AlarmConfig, CardHints, CrossChecks, Detection, Level, MrzHint,
+    detect_all_with, raised_by, AlarmConfig, CardHints, CrossChecks, Detection, JpegTrace, Level,
+    MrzHint,
 };
 use ekyc_doc::MrzReader;
 use ekyc_types::CardAlarm;
@@ -241,10 +242,14 @@ fn evaluate(
         }
         row.mrz_ms = start.elapsed().as_secs_f64() * 1000.0;
     }
-    let cross = match viz {
+    let mut cross = match viz {
         Some(v) => v.outcome(file, &image)?,
         None => CrossChecks::default(),
     };
+    // The file's quantisation table, for the compression-history cue (decoded grid as is).
+    cross.jpeg = std::fs::read(dir.join(file))
+        .ok()
+        .and_then(|bytes| JpegTrace::from_jpeg(&bytes));
     let start = Instant::now();
     let (detections, region) = detect_all_with(&image, &hints, &cross);
     row.alarm_ms = start.elapsed().as_secs_f64() * 1000.0;

@@ -58,6 +58,7 @@ impl VizCheck {
         if let Some(known) = self.cache.get(file) {
             return Ok(CrossChecks {
                 viz_mismatch: *known,
+                ..Default::default()
             });
         }
         let Some((mrz, viz)) = &self.readers else {
@@ -70,6 +71,7 @@ impl VizCheck {
             .with_context(|| format!("writing the visual-zone cache {}", self.path.display()))?;
         Ok(CrossChecks {
             viz_mismatch: outcome,
+            ..Default::default()
         })
     }
 }
