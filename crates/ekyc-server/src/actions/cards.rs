@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use image::RgbImage;
 
-use ekyc_alarms::{AlarmConfig, CardHints};
+use ekyc_alarms::{AlarmConfig, CardHints, CrossChecks, JpegTrace};
 use ekyc_face::FacePipeline;
 use ekyc_idcard::{hkid_response, mykad_response, CardError, CardReader};
 use ekyc_types::wire::ocr::{HkidCardOcrResponse, MlidCardOcrResponse};
@@ -17,6 +17,8 @@ pub struct CardJob<'a> {
     pub reader: &'a CardReader,
     pub face: Option<&'a FacePipeline>,
     pub alarms: &'a AlarmConfig,
+    /// The card file's JPEG table, for the tampered alarm.
+    pub jpeg: Option<JpegTrace>,
     pub portrait: bool,
 }
 
@@ -43,7 +45,11 @@ impl CardJob<'_> {
                 (y1 + my).min(h),
             ]),
         };
-        let report = ekyc_alarms::check(image, &hints, self.alarms);
+        let cross = CrossChecks {
+            jpeg: self.jpeg,
+            ..CrossChecks::default()
+        };
+        let report = ekyc_alarms::check_with(image, &hints, &cross, self.alarms);
         tracing::debug!(raised = ?report.wire_codes(), ms = report.ms, "card alarms");
         report.wire_codes()
     }

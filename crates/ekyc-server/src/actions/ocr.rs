@@ -2,6 +2,7 @@
 
 use std::time::Instant;
 
+use ekyc_alarms::JpegTrace;
 use serde_json::Value;
 
 use ekyc_types::wire::ocr::{HkidCardOcrRequest, MlidCardOcrRequest, MlidPassportOcrRequest};
@@ -30,7 +31,7 @@ pub async fn passport(
         "ImageUrl",
         true,
     );
-    let (admission, images) = decode_documents(app, ctx, &[side]).await?;
+    let (admission, images, jpeg) = decode_documents(app, ctx, &[side]).await?;
     let Some(reader) = app.pipelines.mrz.clone() else {
         return Err(pipeline_missing(
             "passport reading",
@@ -54,6 +55,7 @@ pub async fn passport(
                 viz: viz.as_deref(),
                 face: face.as_deref(),
                 alarms: &alarms,
+                jpeg,
                 ret_image,
             };
             read_passport(&job, &page)
@@ -77,7 +79,7 @@ pub async fn hkid(app: &App, ctx: &mut RequestContext, params: Value) -> Result<
         "ImageUrl",
         true,
     );
-    let (admission, images) = decode_documents(app, ctx, &[side]).await?;
+    let (admission, images, jpeg) = decode_documents(app, ctx, &[side]).await?;
     let Some(reader) = app.pipelines.cards.clone() else {
         return Err(pipeline_missing(
             "Hong Kong identity card reading",
@@ -95,6 +97,7 @@ pub async fn hkid(app: &App, ctx: &mut RequestContext, params: Value) -> Result<
                 reader: &reader,
                 face: face.as_deref(),
                 alarms: &alarms,
+                jpeg,
                 portrait,
             };
             read_hkid_card(&job, &front)
@@ -129,7 +132,7 @@ pub async fn mykad(app: &App, ctx: &mut RequestContext, params: Value) -> Result
             false,
         ),
     ];
-    let (admission, images) = decode_documents(app, ctx, &sides).await?;
+    let (admission, images, jpeg) = decode_documents(app, ctx, &sides).await?;
     let Some(reader) = app.pipelines.cards.clone() else {
         return Err(pipeline_missing(
             "Malaysian identity card reading",
@@ -148,6 +151,7 @@ pub async fn mykad(app: &App, ctx: &mut RequestContext, params: Value) -> Result
                 reader: &reader,
                 face: face.as_deref(),
                 alarms: &alarms,
+                jpeg,
                 portrait,
             };
             read_mykad_card(&job, &front, today)
@@ -180,12 +184,15 @@ type DocSide<'a> = (
     bool,
 );
 
-/// Loads and decodes each document side, keeping the pool place for the reading that follows.
+/// Loads and decodes each document side, keeping the pool place for the reading that follows;
+/// also the front's JPEG quantisation table for the tampered alarm's compression-history cue
+/// (`None` unless the front is a JPEG whose pixel grid the decoder kept: a quarter turn from
+/// its EXIF orientation moves the 8×8 blocks).
 async fn decode_documents(
     app: &App,
     ctx: &mut RequestContext,
     sides: &[DocSide<'_>],
-) -> Result<(Admission, DecodedImages), EkycError> {
+) -> Result<(Admission, DecodedImages, Option<JpegTrace>), EkycError> {
     let mut inputs = Vec::new();
     for (b64, url, b64_field, url_field, needed) in sides {
         let (b64, url) = (present(b64), present(url));
@@ -209,8 +216,14 @@ async fn decode_documents(
             .await?;
         loaded.push((field.to_string(), bytes));
     }
+    let trace = loaded
+        .first()
+        .and_then(|(_, bytes)| JpegTrace::from_jpeg(bytes));
     let images = app
         .decode_images(ctx, &admission, Role::Document, loaded)
         .await?;
-    Ok((admission, images))
+    let grid_kept = images
+        .first()
+        .is_some_and(|(_, d)| d.image.dimensions() == (d.original_width, d.original_height));
+    Ok((admission, images, trace.filter(|_| grid_kept)))
 }

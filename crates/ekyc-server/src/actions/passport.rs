@@ -11,7 +11,7 @@ use std::io::Cursor;
 use base64::Engine as _;
 use image::RgbImage;
 
-use ekyc_alarms::{AlarmConfig, CardHints, MrzHint};
+use ekyc_alarms::{AlarmConfig, CardHints, CrossChecks, JpegTrace, MrzHint};
 use ekyc_doc::{DocError, LocatedMrz, MrzReader};
 use ekyc_face::FacePipeline;
 use ekyc_idcard::{passport_infos, MrzAnchor, VizReader, VizReading, VizStart};
@@ -26,6 +26,8 @@ pub struct PassportJob<'a> {
     pub viz: Option<&'a VizReader>,
     pub face: Option<&'a FacePipeline>,
     pub alarms: &'a AlarmConfig,
+    /// The page file's JPEG table, for the tampered alarm (see `decode_documents`).
+    pub jpeg: Option<JpegTrace>,
     pub ret_image: bool,
 }
 
@@ -65,7 +67,11 @@ pub fn read_passport(
         ));
     }
     let viz = read_viz(job.viz, page, &located, started)?;
-    let report = ekyc_alarms::check(page, &hints_of(&located), job.alarms);
+    let cross = CrossChecks {
+        jpeg: job.jpeg,
+        ..CrossChecks::default()
+    };
+    let report = ekyc_alarms::check_with(page, &hints_of(&located), &cross, job.alarms);
     tracing::debug!(
         raised = ?report.wire_codes(),
         ms = report.ms,
