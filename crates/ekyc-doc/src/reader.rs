@@ -3,6 +3,9 @@
 //! own angle deskews each line; a band read upside down is retried turned by 180°, and when
 //! nothing valid turns up the whole image is tried turned by 90°, 270° and 180°.
 
+use std::borrow::Cow;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use ekyc_infer::{Engine, SessionOptions};
 use ekyc_mrz::{DoubtLimits, MrzReading};
 use image::RgbImage;
@@ -31,6 +34,11 @@ const REFINE_MAX_DETECT_SIDE: u32 = 1280;
 
 /// Bands per image looked at again with their sides widened.
 const MAX_WIDENED: usize = 2;
+
+/// After this many bands read without one MRZ-like line (see `reader_lines`), the image is
+/// taken for a page of running text: the search gives up without its fallbacks (other turns,
+/// the closer look, the tilted look), which cost a page without MRZ most of its time.
+const TEXT_PAGE_BANDS: usize = 3;
 
 /// A band steeper than this (radians from the turned image's x axis) was found sideways: a
 /// turn that shows it lying may read it again.
@@ -136,6 +144,8 @@ struct BandLook<'a> {
     quarter_turns: u8,
     /// The input image (for corners in its pixels).
     image: &'a RgbImage,
+    /// Set when a line of this band read is MRZ-like.
+    mrz_like: &'a AtomicBool,
 }
 
 /// What a search over orientations has found so far.
@@ -160,6 +170,10 @@ struct Search<'a> {
     text_angle: Option<f32>,
     /// Set while a tilted view of the image is searched: bands found there are placed back.
     tilted: Option<TiltedView>,
+    /// A line read so far was MRZ-like.
+    mrz_like_seen: bool,
+    /// [`TEXT_PAGE_BANDS`] bands were read and none had an MRZ-like line: stop searching.
+    text_page: bool,
 }
 
 /// Two band regions covering the same text: centres closer than the band is tall, widths within
@@ -358,19 +372,21 @@ impl MrzReader {
             }
             // A plausible MRZ whose printed check digits fail (specimens do that) was read
             // the right way up: turning the image will not improve it.
-            if search.plausible() || search.bands_read >= search.budget {
+            if search.plausible() || search.bands_read >= search.budget || search.text_page {
                 break;
             }
         }
         if let Some(side) = self.opts.fine_side {
-            if !search.plausible() {
+            if !search.plausible() && !search.text_page {
                 search.budget = search.bands_read + self.opts.max_bands_fine;
                 if let Some(found) = self.search_turn(image, 0, Some(side), &mut search)? {
                     return Ok(found);
                 }
             }
         }
-        if let Some(angle) = tilt_to_try(search.text_angle).filter(|_| !search.plausible()) {
+        let tilt =
+            tilt_to_try(search.text_angle).filter(|_| !search.plausible() && !search.text_page);
+        if let Some(angle) = tilt {
             let extra = self.opts.max_bands_fine;
             if let Some(found) = self.search_tilted(image, angle, &mut search, extra)? {
                 return Ok(found);
@@ -406,7 +422,11 @@ impl MrzReader {
         side: Option<u32>,
         search: &mut Search<'_>,
     ) -> Result<Option<LocatedMrz>, DocError> {
-        let turned = turn(image, quarter_turns);
+        // The upright look needs no copy of the photo.
+        let turned = match quarter_turns % 4 {
+            0 => Cow::Borrowed(image),
+            _ => Cow::Owned(turn(image, quarter_turns)),
+        };
         let boxes = match side {
             Some(side) => self.detector.detect_at(&turned, side)?,
             None => self.detector.detect(&turned)?,
@@ -417,7 +437,7 @@ impl MrzReader {
         let bands = find_bands(&boxes);
         search.bands_seen += bands.len();
         for band in bands.iter().take(self.opts.max_bands) {
-            if search.bands_read >= search.budget {
+            if search.bands_read >= search.budget || search.text_page {
                 break;
             }
             // A band running more up than across was found on text the detector sees sideways
@@ -459,10 +479,14 @@ impl MrzReader {
             }
             // The band as found first; then, only if that fails, a wider look (its sides may
             // have been cut off: costs time, and reads more clutter, so not by default).
+            let mrz_like = AtomicBool::new(false);
             for widen in [false, true] {
                 // The wider look costs a detection and a read: the first two short bands
-                // only, so a page of text without MRZ is still given up on quickly.
-                let may_widen = self.opts.refine && search.widened < MAX_WIDENED;
+                // only, and only when the first look read MRZ-like text (not running text),
+                // so a page of text without MRZ is still given up on quickly.
+                let may_widen = self.opts.refine
+                    && search.widened < MAX_WIDENED
+                    && mrz_like.load(Ordering::Relaxed);
                 if widen && !(may_widen && self.short_band(band)) {
                     break;
                 }
@@ -472,10 +496,15 @@ impl MrzReader {
                     band,
                     quarter_turns,
                     image,
+                    mrz_like: &mrz_like,
                 };
                 if let Some(found) = self.read_band(&look, widen, search)? {
                     return Ok(Some(found));
                 }
+            }
+            search.mrz_like_seen |= mrz_like.load(Ordering::Relaxed);
+            if search.bands_read >= TEXT_PAGE_BANDS && !search.mrz_like_seen {
+                search.text_page = true;
             }
         }
         Ok(None)
@@ -504,8 +533,13 @@ impl MrzReader {
         // The first band read upright is most likely the MRZ: its lines are read at once.
         let first = search.bands_read <= 1 && !widen;
         for upside_down in [false, true] {
-            let at_once = first && !upside_down;
-            let read = self.read_lines_twice_if_needed(view, lines, upside_down, at_once)?;
+            let crops = LineCrops {
+                image: view,
+                upside_down,
+                at_once: first && !upside_down,
+                mrz_like: look.mrz_like,
+            };
+            let read = self.read_lines_twice_if_needed(&crops, lines)?;
             if read.td1_pair {
                 td1_pair.get_or_insert(upside_down);
             }
@@ -517,8 +551,14 @@ impl MrzReader {
         // short, or merged with print). Once per image, one line pitch below, then above.
         if let Some(upside_down) = td1_pair.filter(|_| !search.third_line_guessed) {
             search.third_line_guessed = true;
+            let crops = LineCrops {
+                image: view,
+                upside_down,
+                at_once: false,
+                mrz_like: look.mrz_like,
+            };
             for band in with_third_line(lines) {
-                let read = self.read_lines_twice_if_needed(view, &band, upside_down, false)?;
+                let read = self.read_lines_twice_if_needed(&crops, &band)?;
                 if let Some(found) = keep(read.attempt, look, upside_down, search) {
                     return Ok(Some(found));
                 }
@@ -584,6 +624,7 @@ impl MrzReader {
 #[path = "reader_lines.rs"]
 mod lines_read;
 pub(crate) use lines_read::with_third_line;
+use lines_read::LineCrops;
 #[path = "reader_tilt.rs"]
 mod tilt;
 use tilt::{tilt_to_try, TiltedView};
