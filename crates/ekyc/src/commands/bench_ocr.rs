@@ -134,6 +134,12 @@ pub fn run(args: &BenchOcrArgs) -> anyhow::Result<()> {
         Ok(())
     };
     let mut rows = Vec::new();
+    eprintln!("timing JPEG decoding ...");
+    let t = time_ms(args.runs, || {
+        ekyc_media::decode_image(&jpeg, &limits)?;
+        Ok(())
+    })?;
+    rows.push(("JPEG decode only", input_name(&jpeg, &path), t));
     eprintln!("timing MRZ reading ...");
     let t = time_ms(args.runs, || read(&reader, &image))?;
     rows.push((
