@@ -36,8 +36,9 @@ const REFINE_MAX_DETECT_SIDE: u32 = 1280;
 const MAX_WIDENED: usize = 2;
 
 /// After this many bands read without one MRZ-like line (see `reader_lines`), the image is
-/// taken for a page of running text: the search gives up without its fallbacks (other turns,
-/// the closer look, the tilted look), which cost a page without MRZ most of its time.
+/// taken for a page of running text: the search skips the other turns and the tilted look and
+/// goes straight to the closer look at the upright page (which finds a small MRZ beside the
+/// text; a photo of a passport page lying on a printed letter lost its MRZ without it).
 const TEXT_PAGE_BANDS: usize = 3;
 
 /// A band steeper than this (radians from the turned image's x axis) was found sideways: a
@@ -172,7 +173,8 @@ struct Search<'a> {
     tilted: Option<TiltedView>,
     /// A line read so far was MRZ-like.
     mrz_like_seen: bool,
-    /// [`TEXT_PAGE_BANDS`] bands were read and none had an MRZ-like line: stop searching.
+    /// [`TEXT_PAGE_BANDS`] bands were read and none had an MRZ-like line: only the closer
+    /// look is left.
     text_page: bool,
 }
 
@@ -372,12 +374,12 @@ impl MrzReader {
             }
             // A plausible MRZ whose printed check digits fail (specimens do that) was read
             // the right way up: turning the image will not improve it.
-            if search.plausible() || search.bands_read >= search.budget || search.text_page {
+            if search.plausible() || search.bands_read >= search.budget {
                 break;
             }
         }
         if let Some(side) = self.opts.fine_side {
-            if !search.plausible() && !search.text_page {
+            if !search.plausible() {
                 search.budget = search.bands_read + self.opts.max_bands_fine;
                 if let Some(found) = self.search_turn(image, 0, Some(side), &mut search)? {
                     return Ok(found);
@@ -437,7 +439,7 @@ impl MrzReader {
         let bands = find_bands(&boxes);
         search.bands_seen += bands.len();
         for band in bands.iter().take(self.opts.max_bands) {
-            if search.bands_read >= search.budget || search.text_page {
+            if search.bands_read >= search.budget {
                 break;
             }
             // A band running more up than across was found on text the detector sees sideways
@@ -503,8 +505,10 @@ impl MrzReader {
                 }
             }
             search.mrz_like_seen |= mrz_like.load(Ordering::Relaxed);
-            if search.bands_read >= TEXT_PAGE_BANDS && !search.mrz_like_seen {
+            if !search.text_page && search.bands_read >= TEXT_PAGE_BANDS && !search.mrz_like_seen {
+                // The budget spent ends this pass and the turns after it.
                 search.text_page = true;
+                search.budget = search.bands_read;
             }
         }
         Ok(None)
