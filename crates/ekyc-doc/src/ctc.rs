@@ -167,6 +167,27 @@ pub fn decode_restricted(
     out
 }
 
+/// Share of the frames holding a character (best class over every class not the blank) whose
+/// best class is one of `classes`; 0 when no frame holds one.
+pub fn mrz_share(frames: ArrayView2<f32>, classes: &[(usize, char)]) -> f32 {
+    let (mut inside, mut chars) = (0usize, 0usize);
+    for row in frames.rows() {
+        let best = row
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .map_or(0, |(i, _)| i);
+        if best != 0 {
+            chars += 1;
+            inside += usize::from(classes.iter().any(|&(i, _)| i == best));
+        }
+    }
+    match chars {
+        0 => 0.0,
+        n => inside as f32 / n as f32,
+    }
+}
+
 /// Plain greedy decoding over every class of `charset` (text and mean probability).
 pub fn decode_greedy(frames: ArrayView2<f32>, charset: &Charset) -> (String, f32) {
     let probs = are_probabilities(&frames);
@@ -208,6 +229,21 @@ mod tests {
             top_k,
             temperature: 1.0,
         }
+    }
+
+    #[test]
+    fn mrz_share_counts_character_frames_only() {
+        // Frames: blank, A, X (not an MRZ class), <, blank.
+        let f = frames(&[
+            [0.9, 0.05, 0.0, 0.0, 0.05],
+            [0.1, 0.8, 0.0, 0.0, 0.1],
+            [0.1, 0.1, 0.0, 0.0, 0.8],
+            [0.2, 0.0, 0.0, 0.7, 0.1],
+            [1.0, 0.0, 0.0, 0.0, 0.0],
+        ]);
+        assert!((mrz_share(f.view(), &CLASSES) - 2.0 / 3.0).abs() < 1e-6);
+        let blank = frames(&[[1.0, 0.0, 0.0, 0.0, 0.0]]);
+        assert_eq!(mrz_share(blank.view(), &CLASSES), 0.0);
     }
 
     #[test]

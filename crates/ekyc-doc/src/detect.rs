@@ -12,6 +12,7 @@ use image::RgbImage;
 use crate::components::components;
 use crate::error::DocError;
 use crate::geometry::{min_area_rect, Point, RotatedRect};
+use crate::shrink::area_shrink;
 
 /// Tuning of [`TextDetector`]; the defaults are PP-OCR's.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -85,7 +86,7 @@ impl TextDetector {
         // Shrinking by area averaging is several times faster than a filtered resize of a
         // phone photo and loses no text the net could see.
         let resized = if in_w < w && in_h < h {
-            imageops::thumbnail(image, in_w, in_h)
+            area_shrink(image, in_w, in_h)
         } else {
             imageops::resize(image, in_w, in_h, FilterType::Triangle)
         };

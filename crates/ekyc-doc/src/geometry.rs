@@ -186,18 +186,29 @@ fn sample(img: &RgbImage, x: f32, y: f32) -> Rgb<u8> {
     }
     let fx = (x - 0.5).clamp(0.0, (w - 1) as f32);
     let fy = (y - 0.5).clamp(0.0, (h - 1) as f32);
-    let (x0, y0) = (fx.floor() as u32, fy.floor() as u32);
+    // Both are ≥ 0 (or NaN, which casts to 0): truncation is their floor, without the libm
+    // call `floor` compiles to (this runs for every pixel of every crop).
+    let (x0, y0) = (fx as u32, fy as u32);
     let (x1, y1) = ((x0 + 1).min(w - 1), (y0 + 1).min(h - 1));
     let (ax, ay) = (fx - x0 as f32, fy - y0 as f32);
-    let p = |xx, yy| img.get_pixel(xx, yy).0;
-    let (p00, p10, p01, p11) = (p(x0, y0), p(x1, y0), p(x0, y1), p(x1, y1));
+    let raw = img.as_raw();
+    let at = |xx: u32, yy: u32| (yy as usize * w as usize + xx as usize) * 3;
+    let (i00, i10, i01, i11) = (at(x0, y0), at(x1, y0), at(x0, y1), at(x1, y1));
     let mut out = [0u8; 3];
     for c in 0..3 {
-        let top = p00[c] as f32 * (1.0 - ax) + p10[c] as f32 * ax;
-        let bottom = p01[c] as f32 * (1.0 - ax) + p11[c] as f32 * ax;
-        out[c] = (top * (1.0 - ay) + bottom * ay).round().clamp(0.0, 255.0) as u8;
+        let top = raw[i00 + c] as f32 * (1.0 - ax) + raw[i10 + c] as f32 * ax;
+        let bottom = raw[i01 + c] as f32 * (1.0 - ax) + raw[i11 + c] as f32 * ax;
+        out[c] = round_to_u8(top * (1.0 - ay) + bottom * ay);
     }
     Rgb(out)
+}
+
+/// `v.round().clamp(0.0, 255.0) as u8` for a non-negative `v` (or NaN → 0), without the libm
+/// call `round` compiles to: `v - trunc(v)` is exact there, so halves round up as `round` does.
+fn round_to_u8(v: f32) -> u8 {
+    let whole = v as u32;
+    let up = u32::from(v - whole as f32 >= 0.5);
+    (whole + up).min(255) as u8
 }
 
 /// Largest side of a crop, so a bogus rectangle cannot allocate gigabytes.
@@ -260,6 +271,22 @@ pub fn unturned(rect: &RotatedRect, quarter_turns: u8, image: &RgbImage) -> Rota
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn round_to_u8_matches_round_and_clamp() {
+        let mut v = 0.0f32;
+        while v < 256.5 {
+            for x in [
+                v,
+                f32::from_bits(v.to_bits() + 1),
+                f32::from_bits(v.to_bits().max(1) - 1),
+            ] {
+                assert_eq!(round_to_u8(x), x.round().clamp(0.0, 255.0) as u8, "{x}");
+            }
+            v += 0.125;
+        }
+        assert_eq!(round_to_u8(f32::NAN), 0);
+    }
 
     fn close(a: f32, b: f32, tol: f32) -> bool {
         (a - b).abs() <= tol

@@ -26,6 +26,7 @@ mod reader;
 #[cfg(test)]
 mod reader_tests;
 mod recognize;
+mod shrink;
 mod slots;
 
 pub use band::{band_region, dominant_angle, find_bands, Band};

@@ -3,6 +3,9 @@
 //! own angle deskews each line; a band read upside down is retried turned by 180°, and when
 //! nothing valid turns up the whole image is tried turned by 90°, 270° and 180°.
 
+use std::borrow::Cow;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use ekyc_infer::{Engine, SessionOptions};
 use ekyc_mrz::{DoubtLimits, MrzReading};
 use image::RgbImage;
@@ -31,6 +34,12 @@ const REFINE_MAX_DETECT_SIDE: u32 = 1280;
 
 /// Bands per image looked at again with their sides widened.
 const MAX_WIDENED: usize = 2;
+
+/// After this many bands read without one MRZ-like line (see `reader_lines`), the image is
+/// taken for a page of running text: the search skips the other turns and the tilted look and
+/// goes straight to the closer look at the upright page (which finds a small MRZ beside the
+/// text; a photo of a passport page lying on a printed letter lost its MRZ without it).
+const TEXT_PAGE_BANDS: usize = 3;
 
 /// A band steeper than this (radians from the turned image's x axis) was found sideways: a
 /// turn that shows it lying may read it again.
@@ -138,6 +147,8 @@ struct BandLook<'a> {
     quarter_turns: u8,
     /// The input image (for corners in its pixels).
     image: &'a RgbImage,
+    /// Set when a line of this band read is MRZ-like.
+    mrz_like: &'a AtomicBool,
 }
 
 /// What a search over orientations has found so far.
@@ -162,6 +173,11 @@ struct Search<'a> {
     text_angle: Option<f32>,
     /// Set while a tilted view of the image is searched: bands found there are placed back.
     tilted: Option<TiltedView>,
+    /// A line read so far was MRZ-like.
+    mrz_like_seen: bool,
+    /// [`TEXT_PAGE_BANDS`] bands were read and none had an MRZ-like line: only the closer
+    /// look is left.
+    text_page: bool,
 }
 
 /// An accepted reading (located by `look`'s band), or `None` after keeping it in
@@ -206,44 +222,6 @@ impl Search<'_> {
         self.best
             .as_ref()
             .is_some_and(|b| letters_plausible(&b.reading))
-    }
-}
-
-impl Attempt {
-    fn located(self) -> LocatedMrz {
-        LocatedMrz {
-            reading: self.reading,
-            corners: self.corners,
-        }
-    }
-
-    /// Good enough to stop looking.
-    fn accepted(&self) -> bool {
-        self.reading.check_digits_valid && letters_plausible(&self.reading)
-    }
-
-    fn rank(&self) -> (bool, bool, usize, f32, f32) {
-        let ok = self.reading.checks.iter().filter(|c| c.ok).count();
-        let letters = letters_plausible(&self.reading);
-        (
-            letters,
-            self.reading.check_digits_valid,
-            ok,
-            self.slack,
-            self.confidence,
-        )
-    }
-
-    /// Plausible first, then valid, more check digits holding, less doubt (among readings
-    /// whose check digits all hold: a look that read a name letter by a hair loses to one that
-    /// read it clearly), higher mean confidence.
-    fn better_than(&self, other: &Attempt) -> bool {
-        let (a, b) = (self.rank(), other.rank());
-        (a.0, a.1, a.2)
-            .cmp(&(b.0, b.1, b.2))
-            .then(a.3.total_cmp(&b.3))
-            .then(a.4.total_cmp(&b.4))
-            == std::cmp::Ordering::Greater
     }
 }
 
@@ -347,7 +325,9 @@ impl MrzReader {
                 }
             }
         }
-        if let Some(angle) = tilt_to_try(search.text_angle).filter(|_| !search.plausible()) {
+        let tilt =
+            tilt_to_try(search.text_angle).filter(|_| !search.plausible() && !search.text_page);
+        if let Some(angle) = tilt {
             let extra = self.opts.max_bands_fine;
             if let Some(found) = self.search_tilted(image, angle, &mut search, extra)? {
                 return Ok(found);
@@ -383,7 +363,11 @@ impl MrzReader {
         side: Option<u32>,
         search: &mut Search<'_>,
     ) -> Result<Option<LocatedMrz>, DocError> {
-        let turned = turn(image, quarter_turns);
+        // The upright look needs no copy of the photo.
+        let turned = match quarter_turns % 4 {
+            0 => Cow::Borrowed(image),
+            _ => Cow::Owned(turn(image, quarter_turns)),
+        };
         let boxes = match side {
             Some(side) => self.detector.detect_at(&turned, side)?,
             None => self.detector.detect(&turned)?,
@@ -451,10 +435,14 @@ impl MrzReader {
             }
             // The band as found first; then, only if that fails, a wider look (its sides may
             // have been cut off: costs time, and reads more clutter, so not by default).
+            let mrz_like = AtomicBool::new(false);
             for widen in [false, true] {
                 // The wider look costs a detection and a read: the first two short bands
-                // only, so a page of text without MRZ is still given up on quickly.
-                let may_widen = self.opts.refine && search.widened < MAX_WIDENED;
+                // only, and only when the first look read MRZ-like text (not running text),
+                // so a page of text without MRZ is still given up on quickly.
+                let may_widen = self.opts.refine
+                    && search.widened < MAX_WIDENED
+                    && mrz_like.load(Ordering::Relaxed);
                 if widen && !(may_widen && self.short_band(band)) {
                     break;
                 }
@@ -464,10 +452,17 @@ impl MrzReader {
                     band,
                     quarter_turns,
                     image,
+                    mrz_like: &mrz_like,
                 };
                 if let Some(found) = self.read_band(&look, widen, search)? {
                     return Ok(Some(found));
                 }
+            }
+            search.mrz_like_seen |= mrz_like.load(Ordering::Relaxed);
+            if !search.text_page && search.bands_read >= TEXT_PAGE_BANDS && !search.mrz_like_seen {
+                // The budget spent ends this pass and the turns after it.
+                search.text_page = true;
+                search.budget = search.bands_read;
             }
         }
         Ok(None)
@@ -496,8 +491,13 @@ impl MrzReader {
         // The first band read upright is most likely the MRZ: its lines are read at once.
         let first = search.bands_read <= 1 && !widen;
         for upside_down in [false, true] {
-            let at_once = first && !upside_down;
-            let read = self.read_lines_twice_if_needed(view, lines, upside_down, at_once)?;
+            let crops = LineCrops {
+                image: view,
+                upside_down,
+                at_once: first && !upside_down,
+                mrz_like: look.mrz_like,
+            };
+            let read = self.read_lines_twice_if_needed(&crops, lines)?;
             if read.td1_pair {
                 td1_pair.get_or_insert(upside_down);
             }
@@ -509,8 +509,14 @@ impl MrzReader {
         // short, or merged with print). Once per image, one line pitch below, then above.
         if let Some(upside_down) = td1_pair.filter(|_| !search.third_line_guessed) {
             search.third_line_guessed = true;
+            let crops = LineCrops {
+                image: view,
+                upside_down,
+                at_once: false,
+                mrz_like: look.mrz_like,
+            };
             for band in with_third_line(lines) {
-                let read = self.read_lines_twice_if_needed(view, &band, upside_down, false)?;
+                let read = self.read_lines_twice_if_needed(&crops, &band)?;
                 if let Some(found) = keep(read.attempt, look, upside_down, search) {
                     return Ok(Some(found));
                 }
@@ -576,6 +582,7 @@ impl MrzReader {
 #[path = "reader_lines.rs"]
 mod lines_read;
 pub(crate) use lines_read::with_third_line;
+use lines_read::LineCrops;
 #[path = "reader_regions.rs"]
 mod regions;
 use regions::debug_enabled;

@@ -1,11 +1,13 @@
 //! Reading a band's lines: crop each line, recognise it with the MRZ alphabet, place the
 //! characters in cells and let the check digits choose (part of [`MrzReader`]).
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use ekyc_mrz::{doubt, resolve, CandidateLine};
 use image::imageops::{self, FilterType};
 use image::RgbImage;
 
-use super::{Attempt, MrzReader, MAX_LINE_CHARS, MIN_LINE_CHARS};
+use super::{Attempt, LocatedMrz, MrzReader, MAX_LINE_CHARS, MIN_LINE_CHARS};
 use crate::assemble::{align, expected_len};
 use crate::band::Band;
 use crate::clutter::bands_without_foreign_text;
@@ -24,6 +26,10 @@ const MAX_CLUTTER_READINGS: usize = 15;
 /// digits fail.
 const WIDER_LINE_ENDS: f32 = 0.4;
 
+/// A line is MRZ-like when at least this share of its characters are, to the net reading it
+/// over its whole dictionary, `A-Z0-9<` (running text is mostly small letters).
+const MRZ_LIKE_SHARE: f32 = 0.5;
+
 /// A TD1 line has 30 characters; a line read with about as many may be one.
 const TD1_PAIR_CHARS: std::ops::RangeInclusive<usize> = 26..=34;
 
@@ -34,6 +40,8 @@ pub(super) struct LineCrops<'a> {
     pub upside_down: bool,
     /// Read the lines side by side (see `MrzReader::with_line_pool`).
     pub at_once: bool,
+    /// Set when a line read is MRZ-like (see [`MRZ_LIKE_SHARE`]).
+    pub mrz_like: &'a AtomicBool,
 }
 
 /// What reading a band's lines gave.
@@ -72,17 +80,10 @@ impl MrzReader {
     /// `at_once`: the lines are read side by side on the line pool, when there is one.
     pub(super) fn read_lines_twice_if_needed(
         &self,
-        image: &RgbImage,
+        crops: &LineCrops,
         band: &Band,
-        upside_down: bool,
-        at_once: bool,
     ) -> Result<LinesRead, DocError> {
-        let crops = LineCrops {
-            image,
-            upside_down,
-            at_once,
-        };
-        let read = self.read_lines(&crops, band, None)?;
+        let read = self.read_lines(crops, band, None)?;
         // No reading at all (a line of the wrong length, or the band read upside down): a
         // second crop of the same lines will not make it an MRZ.
         let Some(first) = read.attempt else {
@@ -95,7 +96,7 @@ impl MrzReader {
             });
         }
         let second = self
-            .read_lines(&crops, band, self.opts.second_pad_y)?
+            .read_lines(crops, band, self.opts.second_pad_y)?
             .attempt;
         let mut attempt = match second {
             Some(b) if !first.better_than(&b) => b,
@@ -114,7 +115,7 @@ impl MrzReader {
                     .map(|r| r.expanded(r.height * WIDER_LINE_ENDS, 0.0))
                     .collect(),
             };
-            if let Some(w) = self.read_lines(&crops, &wider, None)?.attempt {
+            if let Some(w) = self.read_lines(crops, &wider, None)?.attempt {
                 if w.accepted() {
                     attempt = w;
                 }
@@ -340,7 +341,10 @@ impl MrzReader {
         if upside_down {
             crop = imageops::rotate180(&crop);
         }
-        let mut line = recognizer.recognize_mrz(&crop)?;
+        let (mut line, share) = recognizer.recognize_mrz_with_share(&crop)?;
+        if share >= MRZ_LIKE_SHARE {
+            crops.mrz_like.store(true, Ordering::Relaxed);
+        }
         // Positions from shares of the crop to pixels from the line box's reading start: the
         // band's lines share their extent, so these are comparable across its lines.
         let margin = h * self.opts.pad_x;
@@ -360,6 +364,45 @@ fn unread_between_letters(lines: &[String], unread: &[Vec<usize>]) -> bool {
             .iter()
             .any(|&k| k > 0 && letter(k - 1) && letter(k + 1))
     })
+}
+
+/// Ranking and accepting attempts (the search's side of an [`Attempt`]).
+impl Attempt {
+    pub(super) fn located(self) -> LocatedMrz {
+        LocatedMrz {
+            reading: self.reading,
+            corners: self.corners,
+        }
+    }
+
+    /// Good enough to stop looking.
+    pub(super) fn accepted(&self) -> bool {
+        self.reading.check_digits_valid && letters_plausible(&self.reading)
+    }
+
+    fn rank(&self) -> (bool, bool, usize, f32, f32) {
+        let ok = self.reading.checks.iter().filter(|c| c.ok).count();
+        let letters = letters_plausible(&self.reading);
+        (
+            letters,
+            self.reading.check_digits_valid,
+            ok,
+            self.slack,
+            self.confidence,
+        )
+    }
+
+    /// Plausible first, then valid, more check digits holding, less doubt (among readings
+    /// whose check digits all hold: a look that read a name letter by a hair loses to one that
+    /// read it clearly), higher mean confidence.
+    pub(super) fn better_than(&self, other: &Attempt) -> bool {
+        let (a, b) = (self.rank(), other.rank());
+        (a.0, a.1, a.2)
+            .cmp(&(b.0, b.1, b.2))
+            .then(a.3.total_cmp(&b.3))
+            .then(a.4.total_cmp(&b.4))
+            == std::cmp::Ordering::Greater
+    }
 }
 
 #[cfg(test)]

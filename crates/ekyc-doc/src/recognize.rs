@@ -8,7 +8,7 @@ use ekyc_infer::{Engine, Model, NamedTensor};
 use image::imageops::{self, FilterType};
 use image::RgbImage;
 
-use crate::ctc::{decode_greedy, decode_restricted, AltOptions, RecognizedLine};
+use crate::ctc::{decode_greedy, decode_restricted, mrz_share, AltOptions, RecognizedLine};
 use crate::dictionary::Charset;
 use crate::error::DocError;
 use crate::reader::RECOGNIZER_MODEL;
@@ -92,6 +92,19 @@ impl TextRecognizer {
             &self.mrz_classes,
             &self.alt,
         ))
+    }
+
+    /// As [`TextRecognizer::recognize_mrz`], with the share of the line's characters the net
+    /// itself, over its whole dictionary, reads as `A-Z0-9<` (see [`mrz_share`]): about 1 on an
+    /// MRZ or capitals, low on running text.
+    pub fn recognize_mrz_with_share(
+        &self,
+        line: &RgbImage,
+    ) -> Result<(RecognizedLine, f32), DocError> {
+        let frames = self.frames(line)?;
+        let share = mrz_share(frames.view(), &self.mrz_classes);
+        let read = decode_restricted(frames.view(), &self.mrz_classes, &self.alt);
+        Ok((read, share))
     }
 
     /// Read a line with the whole dictionary: text and mean character probability.

@@ -118,12 +118,13 @@ pub fn run(args: &BenchOcrArgs) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| data_file("d019.jpg"));
     let jpeg = passport_photo(&path)?;
+    let no_mrz_jpeg = passport_photo(&no_mrz_path)?;
     if args.profile {
         let limits = ekyc_media::ImageLimits::default();
         let image = ekyc_media::decode_image(&jpeg, &limits)?.image;
-        return profile::run(&args.models.ocr_engine()?, &image);
+        let no_mrz = ekyc_media::decode_image(&no_mrz_jpeg, &limits)?.image;
+        return profile::run(&args.models.ocr_engine()?, &image, &no_mrz);
     }
-    let no_mrz_jpeg = passport_photo(&no_mrz_path)?;
     let reader = args.models.mrz_reader()?;
     let limits = ekyc_media::ImageLimits::default();
     let image = ekyc_media::decode_image(&jpeg, &limits)?.image;
@@ -133,6 +134,12 @@ pub fn run(args: &BenchOcrArgs) -> anyhow::Result<()> {
         Ok(())
     };
     let mut rows = Vec::new();
+    eprintln!("timing JPEG decoding ...");
+    let t = time_ms(args.runs, || {
+        ekyc_media::decode_image(&jpeg, &limits)?;
+        Ok(())
+    })?;
+    rows.push(("JPEG decode only", input_name(&jpeg, &path), t));
     eprintln!("timing MRZ reading ...");
     let t = time_ms(args.runs, || read(&reader, &image))?;
     rows.push((
