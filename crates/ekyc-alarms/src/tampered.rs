@@ -1,5 +1,6 @@
-//! Tampered (-9104): a portrait or a re-typed field pasted into the saved photo. Two cues, both
-//! about what the camera's optics cannot produce on a card's print:
+//! Tampered (-9104): a portrait or a re-typed field pasted into the saved photo. Cues in the
+//! image (the first three about what the camera's optics cannot produce on a card's print, the
+//! last about the file's compression history):
 //! - optics mismatch ([`crate::tampered_sharp`]): a block of the card whose edges are much
 //!   sharper than the MRZ's (printed by the same process, seen through the same lens) — the
 //!   paste never went through the optics. Works on straight cards and scans too.
@@ -8,12 +9,10 @@
 //!   a flat digital image the card's own printed boxes are grid-straight and as sharp as a
 //!   paste, so the seam score is weighed by the card's tilt (from the MRZ band): none when the
 //!   card is axis-aligned or its tilt is unknown, full from [`FULL_TILT_DEG`] on.
-//!
 //! - baseline mismatch ([`crate::tampered_baseline`]): on a card tilted in the photo, a word of
 //!   the visual zone whose baseline runs along the pixel rows while the lines next to it follow
 //!   the card — a field typed on the saved photo. Its gap in standard errors is on the
 //!   sharpness ratio's scale as it is (clean pages of both tune sets ≤ 1.5).
-//!
 //! - compression history ([`crate::tampered_jpeg`], with the file's quantisation table in
 //!   [`CrossChecks::jpeg`]): a compact window of 8×8 blocks lacking the first JPEG save's
 //!   quantisation trace that the rest of the photo carries — a field or face pasted before the
@@ -22,7 +21,7 @@
 //! The score is the strongest of the four, the seam score brought to the sharpness ratio's
 //! scale by [`SEAM_PER_RATIO`], the missing-trace score by [`JPEG_PER_RATIO`].
 //!
-//! A third cue comes from outside the image ([`CrossChecks`]): a printed field of the visual zone
+//! One more cue comes from outside the image ([`CrossChecks::viz_mismatch`]): a printed field of the visual zone
 //! read clearly and contradicting the check-digit-valid MRZ — what a forger who edits a printed
 //! value (and not the MRZ with its check digits) leaves. It raises at any level
 //! ([`VIZ_MISMATCH_SCORE`]).
