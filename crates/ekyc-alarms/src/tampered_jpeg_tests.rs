@@ -5,8 +5,10 @@ use image::{ImageEncoder, Rgb, RgbImage};
 
 use super::*;
 
-/// Balanced threshold of tampered (1.95) on this cue's scale.
-const BALANCED: f32 = 1.95 * crate::tampered::JPEG_PER_RATIO;
+/// Balanced threshold of tampered on this cue's scale.
+fn balanced() -> f32 {
+    crate::config::Level::Balanced.thresholds().tampered * crate::tampered::JPEG_PER_RATIO
+}
 
 /// The JPEG bytes of `img` at `quality`, and what they decode to.
 fn jpeg(img: &RgbImage, quality: u8) -> (Vec<u8>, RgbImage) {
@@ -110,7 +112,7 @@ fn a_patch_saved_once_lacks_the_first_save_trace() {
     let (bytes, forged) = jpeg(&pasted(&first, &fresh, 203, 117), 95);
     let trace = JpegTrace::from_jpeg(&bytes).expect("a JPEG");
     let m = missing_trace(&forged, &trace);
-    assert!(m.score > BALANCED, "{m:?}");
+    assert!(m.score > balanced(), "{m:?}");
     assert!(m.freqs >= 10, "{m:?}");
     // The window lies on the patch.
     assert!(
@@ -125,7 +127,7 @@ fn a_photo_saved_twice_throughout_shows_no_gap() {
     let (bytes, second) = jpeg(&first, 95);
     let m = missing_trace(&second, &JpegTrace::from_jpeg(&bytes).expect("a JPEG"));
     assert!(m.freqs >= 10, "the trace is there: {m:?}");
-    assert!(m.score < BALANCED * 0.6, "{m:?}");
+    assert!(m.score < balanced() * 0.6, "{m:?}");
 }
 
 #[test]
@@ -182,9 +184,9 @@ fn a_retyped_field_on_a_real_page() {
     let (bytes, forged) = jpeg(&pasted(&camera, &field, x0, y0), 95);
     let trace = JpegTrace::from_jpeg(&bytes).expect("a JPEG");
     let m = missing_trace(&forged, &trace);
-    assert!(m.score > BALANCED, "{m:?}");
+    assert!(m.score > balanced(), "{m:?}");
     let (bytes, clean) = jpeg(&camera, 95);
     let c = missing_trace(&clean, &JpegTrace::from_jpeg(&bytes).expect("a JPEG"));
-    assert!(c.score < BALANCED, "{c:?}");
+    assert!(c.score < balanced(), "{c:?}");
     assert!(m.score > 1.5 * c.score, "forged {m:?} clean {c:?}");
 }

@@ -123,3 +123,35 @@ fn detector_weighs_the_corner_by_the_card_tilt() {
     assert_eq!(score(&pasted, &mrz_hint(0.0)), 0.0);
     assert_eq!(score(&pasted, &CardHints::default()), 0.0);
 }
+
+/// The card (print of [`print`] inside `x0..x1` × `y0..y1` in card coordinates, its outline a
+/// hard, aliased step) lying on a dark table, rotated by `degrees` about the photo centre.
+fn card_on_table(degrees: f32, (x0, y0, x1, y1): (f32, f32, f32, f32)) -> RgbImage {
+    let mut rng = Rng(5);
+    let (s, c) = degrees.to_radians().sin_cos();
+    let (cx, cy) = (W as f32 / 2.0, H as f32 / 2.0);
+    RgbImage::from_fn(W, H, |x, y| {
+        let (dx, dy) = (x as f32 - cx, y as f32 - cy);
+        let (u, v) = (c * dx + s * dy + cx, -s * dx + c * dy + cy);
+        let on_card = (x0..x1).contains(&u) && (y0..y1).contains(&v);
+        let level = if on_card { print(u, v) } else { 45.0 };
+        let l = (level + 7.0 * rng.next()).clamp(0.0, 255.0) as u8;
+        Rgb([l, l, l.saturating_sub(8)])
+    })
+}
+
+#[test]
+fn the_cards_own_outline_is_no_paste_corner() {
+    // The MRZ hint predicts the card at x 24..696, y -3..469 (card coordinates); the card
+    // drawn lies 2-3 % of its size inside that, so its corners fall on the predicted card.
+    let outline = (40.0, 12.0, 680.0, 455.0);
+    let hints = mrz_hint(2.0);
+    let clean = card_on_table(2.0, outline);
+    let c = strongest_corner(&View::new(&clean, &hints));
+    assert!(c.score < 20.0, "outline corner {c:?}");
+    // A paste well inside the card is still found.
+    let mut pasted = clean.clone();
+    paste(&mut pasted, (330, 190, 180, 44));
+    let p = strongest_corner(&View::new(&pasted, &hints));
+    assert!(p.score > 40.0, "pasted {p:?}");
+}

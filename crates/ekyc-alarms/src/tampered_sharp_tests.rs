@@ -21,8 +21,18 @@ fn noise(x: u32, y: u32) -> f32 {
 
 /// Rows of character-like bars (6 px strokes every 14 px) from `top`, `rows` rows 15 px high
 /// every 25 px, between columns 280 and 600 (VIZ) or 80 and 640 (MRZ); edges ramp over 3 px.
-fn bars(u: f32, v: f32, (left, right, top, rows): (f32, f32, f32, usize)) -> f32 {
-    let ramp = |d: f32| (0.5 + d / 3.0).clamp(0.0, 1.0);
+fn bars(u: f32, v: f32, place: (f32, f32, f32, usize)) -> f32 {
+    bars_ramped(u, v, place, 3.0)
+}
+
+/// [`bars`] with edges ramping over `width` px.
+fn bars_ramped(
+    u: f32,
+    v: f32,
+    (left, right, top, rows): (f32, f32, f32, usize),
+    width: f32,
+) -> f32 {
+    let ramp = |d: f32| (0.5 + d / width).clamp(0.0, 1.0);
     let mut ink = 0.0f32;
     for row in 0..rows {
         let t = top + 25.0 * row as f32;
@@ -35,9 +45,15 @@ fn bars(u: f32, v: f32, (left, right, top, rows): (f32, f32, f32, usize)) -> f32
 }
 
 fn scan() -> RgbImage {
+    scan_with_viz_ramp(3.0)
+}
+
+/// The scan with the visual zone's edges ramping over `width` px (the MRZ's over 3).
+fn scan_with_viz_ramp(width: f32) -> RgbImage {
     RgbImage::from_fn(W, H, |x, y| {
         let (u, v) = (x as f32, y as f32);
-        let ink = bars(u, v, (280.0, 600.0, 100.0, 6)).max(bars(u, v, (80.0, 640.0, 405.0, 2)));
+        let viz = bars_ramped(u, v, (280.0, 600.0, 100.0, 6), width);
+        let ink = viz.max(bars(u, v, (80.0, 640.0, 405.0, 2)));
         let l = (205.0 - 170.0 * ink + 4.0 * noise(x, y)).clamp(0.0, 255.0) as u8;
         Rgb([l, l, l.saturating_sub(8)])
     })
@@ -117,4 +133,26 @@ fn no_mrz_hint_or_no_mrz_print_is_not_judged() {
     );
     let blank = RgbImage::from_pixel(W, H, Rgb([205, 205, 197]));
     assert_eq!(sharpest_block(&View::new(&blank, &hints())).ratio, 0.0);
+}
+
+#[test]
+fn a_visual_zone_printed_sharper_than_the_mrz_is_not_a_paste() {
+    // The whole visual zone crisp (edges over 1 px), the MRZ soft: against the MRZ alone every
+    // text block would stand out; against the card's typical block none does.
+    let crisp = scan_with_viz_ramp(1.0);
+    let s = sharpest_block(&View::new(&crisp, &hints()));
+    assert!(
+        s.block > 1.5 * s.mrz,
+        "the print is sharper than the MRZ: {s:?}"
+    );
+    assert!(s.card > CARD_OVER_MRZ * s.mrz, "{s:?}");
+    let t = crate::config::Level::Balanced.thresholds().tampered;
+    assert!(crate::tampered::detect(&View::new(&crisp, &hints())).score < t);
+    // On the soft card a re-typed field still stands out against the card's typical block
+    // (here a fifth of the text blocks are the field's).
+    let mut forged = scan();
+    retype(&mut forged, (300, 175, 200, 40));
+    let p = sharpest_block(&View::new(&forged, &hints()));
+    assert!(p.ratio >= t, "{p:?}");
+    assert!(crate::tampered::detect(&View::new(&forged, &hints())).score >= t);
 }
