@@ -82,6 +82,7 @@ fn rectified_band(full: &RgbImage, hint: &MrzHint) -> Option<Band> {
     let w = (band_w * scale).round() as usize;
     let h = ((band_h * scale).round() as usize).clamp(1, 64 * hint.lines.max(1));
     let n = ((1.0 / scale).ceil() as usize).clamp(1, MAX_SUBSAMPLES);
+    let src = LumaPatch::around(full, &hint.corners);
     let mut plane = Plane::new(w, h);
     for oy in 0..h {
         for ox in 0..w {
@@ -93,7 +94,7 @@ fn rectified_band(full: &RgbImage, hint: &MrzHint) -> Option<Band> {
                     let top = lerp(tl, tr, u);
                     let bottom = lerp(bl, br, u);
                     let p = lerp(top, bottom, t);
-                    sum += bilinear_luma(full, p.0, p.1);
+                    sum += src.bilinear(p.0, p.1);
                 }
             }
             plane.data[oy * w + ox] = sum / (n * n) as f32;
@@ -102,21 +103,54 @@ fn rectified_band(full: &RgbImage, hint: &MrzHint) -> Option<Band> {
     Some(Band { plane, pitch_px })
 }
 
-/// BT.601 luma at a sub-pixel position (clamped to the image; it has at least 2 × 2 pixels).
-/// Bilinear, not nearest: upsampling a small MRZ must not add pixel-sized steps.
-fn bilinear_luma(full: &RgbImage, x: f32, y: f32) -> f32 {
-    let (fw, fh) = (full.width() as f32, full.height() as f32);
-    let (x, y) = (x.clamp(0.0, fw - 1.001), y.clamp(0.0, fh - 1.001));
-    let (x0, y0) = (x.floor(), y.floor());
-    let (fx, fy) = (x - x0, y - y0);
-    let luma = |xi: u32, yi: u32| {
-        let p = full.get_pixel(xi, yi).0;
-        0.299 * p[0] as f32 + 0.587 * p[1] as f32 + 0.114 * p[2] as f32
-    };
-    let (xi, yi) = (x0 as u32, y0 as u32);
-    let top = luma(xi, yi) * (1.0 - fx) + luma(xi + 1, yi) * fx;
-    let bottom = luma(xi, yi + 1) * (1.0 - fx) + luma(xi + 1, yi + 1) * fx;
-    top * (1.0 - fy) + bottom * fy
+/// BT.601 luma of the photo's part under the band (converted once, not per sample).
+struct LumaPatch {
+    x0: f32,
+    y0: f32,
+    plane: Plane,
+}
+
+impl LumaPatch {
+    /// The bounding box of `corners` and a pixel around it, clamped to the image (which has at
+    /// least 2 × 2 pixels).
+    fn around(full: &RgbImage, corners: &[(f32, f32); 4]) -> LumaPatch {
+        let (fw, fh) = (full.width() as usize, full.height() as usize);
+        let span = |f: fn(&(f32, f32)) -> f32, max: usize| {
+            let lo = corners.iter().map(f).fold(f32::MAX, f32::min).floor() - 1.0;
+            let hi = corners.iter().map(f).fold(f32::MIN, f32::max).ceil() + 2.0;
+            let lo = (lo.max(0.0) as usize).min(max - 2);
+            (lo, (hi.max(0.0) as usize).clamp(lo + 2, max))
+        };
+        let (x0, x1) = span(|p| p.0, fw);
+        let (y0, y1) = span(|p| p.1, fh);
+        let mut plane = Plane::new(x1 - x0, y1 - y0);
+        for y in y0..y1 {
+            for x in x0..x1 {
+                let p = full.get_pixel(x as u32, y as u32).0;
+                plane.data[(y - y0) * plane.w + (x - x0)] =
+                    0.299 * p[0] as f32 + 0.587 * p[1] as f32 + 0.114 * p[2] as f32;
+            }
+        }
+        LumaPatch {
+            x0: x0 as f32,
+            y0: y0 as f32,
+            plane,
+        }
+    }
+
+    /// Bilinear luma at photo position (x, y), clamped to the patch. Bilinear, not nearest:
+    /// upsampling a small MRZ must not add pixel-sized steps.
+    fn bilinear(&self, x: f32, y: f32) -> f32 {
+        let (w, h) = (self.plane.w as f32, self.plane.h as f32);
+        let x = (x - self.x0).clamp(0.0, w - 1.001);
+        let y = (y - self.y0).clamp(0.0, h - 1.001);
+        let (xi, yi) = (x as usize, y as usize);
+        let (fx, fy) = (x - xi as f32, y - yi as f32);
+        let p = &self.plane;
+        let top = p.at(xi, yi) * (1.0 - fx) + p.at(xi + 1, yi) * fx;
+        let bottom = p.at(xi, yi + 1) * (1.0 - fx) + p.at(xi + 1, yi + 1) * fx;
+        top * (1.0 - fy) + bottom * fy
+    }
 }
 
 fn lerp(a: (f32, f32), b: (f32, f32), t: f32) -> (f32, f32) {
@@ -130,12 +164,15 @@ fn reblur(f: &Plane, d: (i64, i64)) -> f32 {
     let (w, h) = (f.w as i64, f.h as i64);
     let at = |x: i64, y: i64| f.at(x.clamp(0, w - 1) as usize, y.clamp(0, h - 1) as usize);
     let taps = (2 * REBLUR_RADIUS + 1) as f32;
-    let blurred = |x: i64, y: i64| {
-        (-REBLUR_RADIUS..=REBLUR_RADIUS)
-            .map(|t| at(x + t * d.0, y + t * d.1))
-            .sum::<f32>()
-            / taps
-    };
+    let mut blurred = Plane::new(f.w, f.h);
+    for y in 0..h {
+        for x in 0..w {
+            let sum: f32 = (-REBLUR_RADIUS..=REBLUR_RADIUS)
+                .map(|t| at(x + t * d.0, y + t * d.1))
+                .sum();
+            blurred.data[(y * w + x) as usize] = sum / taps;
+        }
+    }
     let (mut total, mut lost) = (0.0f32, 0.0f32);
     for y in 0..h {
         for x in 0..w {
@@ -143,8 +180,9 @@ fn reblur(f: &Plane, d: (i64, i64)) -> f32 {
             if !(0..w).contains(&px) || !(0..h).contains(&py) {
                 continue;
             }
-            let df = (at(x, y) - at(px, py)).abs();
-            let db = (blurred(x, y) - blurred(px, py)).abs();
+            let (i, j) = ((y * w + x) as usize, (py * w + px) as usize);
+            let df = (f.data[i] - f.data[j]).abs();
+            let db = (blurred.data[i] - blurred.data[j]).abs();
             total += df;
             lost += (df - db).max(0.0);
         }
