@@ -1,12 +1,14 @@
-//! Blurry (-9108): the no-reference blur measure of Crété-Roffet et al. (2007) — blur the
-//! image again and see how much of its local variation survives; a sharp image loses a lot,
-//! a blurry one little — computed on the card's most textured tiles (text, portrait), so
-//! plain background and flat paper do not dilute it.
+//! Blurry (-9108): is the photo too blurred for its text to be read? With an MRZ hint, the
+//! blur is measured on the MRZ at its own character scale ([`crate::blurry_mrz`]): the
+//! Crété-Roffet re-blur measure (blur the image again and see how much of its local variation
+//! survives; a sharp image loses a lot, a blurry one little) on the band resampled to a fixed
+//! pitch, along four directions, as a multiple of what sharp print reads. A soft card print
+//! (a low-resolution specimen) does not count against the photo there unless its MRZ is soft too,
+//! and the same pixel blur counts more on a small MRZ than on a large one.
 //!
-//! The MRZ's blur at its own character scale ([`crate::blurry_mrz`]) is reported alongside
-//! (`mrz_blur_h`/`mrz_blur_v`, `mrz_pitch_px`), not scored: on the generated sets it does not
-//! separate better than the card's tiles (specimens whose own MRZ is soft read like a light
-//! blur).
+//! Without an MRZ the same measure is taken on the card's most textured 32-px tiles (text,
+//! portrait), so plain background and flat paper do not dilute it, divided by [`TILE_SHARP`]
+//! so both land on one score scale.
 
 use ekyc_types::CardAlarm;
 
@@ -20,6 +22,10 @@ const TILE: usize = 32;
 const TOP_SHARE: f32 = 0.3;
 /// Radius of the re-blurring average (a 9-tap filter, as in the paper).
 const REBLUR_RADIUS: usize = 4;
+/// The tile measure's value that counts as 1 on the score scale: its own balanced threshold
+/// on the tune sets before the MRZ measure was scored (0.352) over the MRZ score's (1.47), so
+/// a photo without an MRZ keeps the alarm rate it had.
+pub const TILE_SHARP: f32 = 0.352 / 1.47;
 
 /// Per-tile sums of the original variation and of the variation lost by re-blurring.
 struct Sums {
@@ -67,17 +73,25 @@ pub fn detect(v: &View) -> Detection {
     let (bh, bv) = (blur_of(fh, vh), blur_of(fv, vv));
     let mean_variation =
         tiles[..keep].iter().map(|t| t.variation).sum::<f32>() / (keep * TILE * TILE * 2) as f32;
-    let d = Detection::new(CardAlarm::Blurry, bh.max(bv))
+    let tile_blur = bh.max(bv);
+    let d = Detection::new(CardAlarm::Blurry, tile_blur / TILE_SHARP)
         .with("blur_h", bh)
         .with("blur_v", bv)
         .with("edge_strength", mean_variation)
         .with("tiles", keep as f32);
     match v.mrz.as_ref().and_then(|m| mrz_blur(v.full, m)) {
-        Some(m) => d
-            .with("mrz_blur_h", m.blur_h)
-            .with("mrz_blur_v", m.blur_v)
-            .with("mrz_pitch_px", m.pitch_px),
-        None => d,
+        // The MRZ decides: it is what must stay readable, at its own scale.
+        Some(m) => Detection {
+            score: m.relative,
+            ..d
+        }
+        .with("mrz_blur_h", m.along[0])
+        .with("mrz_blur_v", m.along[1])
+        .with("mrz_blur_d1", m.along[2])
+        .with("mrz_blur_d2", m.along[3])
+        .with("mrz_pitch_px", m.pitch_px)
+        .with("on_mrz", 1.0),
+        None => d.with("on_mrz", 0.0),
     }
 }
 
@@ -99,5 +113,43 @@ fn tile_sums(grey: &Plane, blur_h: &Plane, blur_v: &Plane, x0: usize, y0: usize)
         variation: f_h + f_v,
         lost_h: (f_h, v_h),
         lost_v: (f_v, v_v),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::blurry_mrz::tests::band;
+    use crate::view::CardHints;
+    use crate::Level;
+    use image::imageops;
+
+    #[test]
+    fn with_an_mrz_the_mrz_decides() {
+        let balanced = Level::Balanced.thresholds().blurry;
+        let (sharp, hint) = band(16);
+        let hints = CardHints {
+            mrz: Some(hint),
+            card: None,
+        };
+        let crisp = detect(&View::new(&sharp, &hints));
+        assert_eq!(crisp.evidence("on_mrz"), Some(1.0));
+        assert!(crisp.score < balanced, "{crisp:?}");
+        // Defocus of a fifth of the character pitch: the MRZ is hard to read.
+        let blurred = detect(&View::new(&imageops::blur(&sharp, 3.2), &hints));
+        assert!(blurred.score >= balanced, "{blurred:?}");
+    }
+
+    #[test]
+    fn without_an_mrz_the_tiles_decide() {
+        let (sharp, _) = band(16);
+        let hints = CardHints::default();
+        let crisp = detect(&View::new(&sharp, &hints));
+        let blurred = detect(&View::new(&imageops::blur(&sharp, 3.2), &hints));
+        assert_eq!(crisp.evidence("on_mrz"), Some(0.0));
+        assert!(
+            blurred.score > crisp.score + 0.5,
+            "{blurred:?} vs {crisp:?}"
+        );
     }
 }
