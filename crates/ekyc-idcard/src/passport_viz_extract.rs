@@ -181,20 +181,73 @@ fn carries_number(text: &str, number: &str) -> bool {
         })
 }
 
+/// Which of the MRZ's values a text is (see [`explanation`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Explains {
+    Nothing,
+    /// The surname or the given names (alike, not the same: accents may differ).
+    Name,
+    /// The number, the birth or expiry date, or the nationality or issuing state's code: the
+    /// fields take the MRZ's value, so the print only has to be found.
+    Copy,
+}
+
 /// The text is a value the MRZ already explains (a name, the number, the birth or expiry
 /// date, the nationality or issuing state's code): its label need not be read.
 pub fn explained_by_mrz(text: &str, mrz: &MrzAnchor) -> bool {
+    explanation(text, mrz) != Explains::Nothing
+}
+
+/// Which MRZ value the text is, the MRZ-copied ones first.
+pub fn explanation(text: &str, mrz: &MrzAnchor) -> Explains {
     let name = |n: &str| {
         !n.trim().is_empty() && name_parts_similarity(n, text, mrz.name_cut) >= NAME_MATCH
     };
     let code = text.trim().to_uppercase();
-    name(&mrz.surname)
-        || name(&mrz.given_names)
-        || carries_number(text, &mrz.document_number)
+    if carries_number(text, &mrz.document_number)
         || find_dates(text)
             .iter()
             .any(|d| d.matches_yymmdd(&mrz.birth_raw) || d.matches_yymmdd(&mrz.expiry_raw))
         || (code.len() == 3 && (code == mrz.nationality || code == mrz.issuing_state))
+    {
+        Explains::Copy
+    } else if name(&mrz.surname) || name(&mrz.given_names) {
+        Explains::Name
+    } else {
+        Explains::Nothing
+    }
+}
+
+/// The text holds one date, and it lies within a day of a whole 5 or 10 years before the
+/// MRZ's expiry: the usual issue date (passports run 5 or 10 years, some ending the day before
+/// the anniversary). A misread digit almost never lands there.
+pub fn term_issue_date(text: &str, mrz: &MrzAnchor) -> bool {
+    let Ok(expiry) = NaiveDate::parse_from_str(&mrz.expiry_date, "%Y%m%d") else {
+        return false;
+    };
+    let [date] = find_dates(text)[..] else {
+        return false;
+    };
+    let Some(date) = date.resolve(issue_century(expiry)) else {
+        return false;
+    };
+    [5u32, 10]
+        .iter()
+        .filter_map(|&y| expiry.checked_sub_months(Months::new(12 * y)))
+        .any(|anniversary| (anniversary - date).num_days().abs() <= 1)
+}
+
+/// The full year of an issue date's two-digit year: the century putting it at most 100 years
+/// before `expiry`.
+fn issue_century(expiry: NaiveDate) -> impl Fn(i32) -> i32 {
+    move |yy: i32| {
+        let base = expiry.year() - expiry.year() % 100 + yy;
+        if base > expiry.year() {
+            base - 100
+        } else {
+            base
+        }
+    }
 }
 
 /// `YYYYMMDD` (the MRZ's expanded date) → `DD/MM/YYYY`; "" when the MRZ date was not a date.
@@ -212,14 +265,7 @@ fn issue_date(found: &Found, dates: &[PrintedDate], mrz: &MrzAnchor) -> Option<N
     let expiry = NaiveDate::parse_from_str(&mrz.expiry_date, "%Y%m%d").ok()?;
     let birth = NaiveDate::parse_from_str(&mrz.birth_date, "%Y%m%d").ok();
     // A two-digit year of an issue date: the century putting it within 20 years before expiry.
-    let century = |yy: i32| {
-        let base = expiry.year() - expiry.year() % 100 + yy;
-        if base > expiry.year() {
-            base - 100
-        } else {
-            base
-        }
-    };
+    let century = issue_century(expiry);
     let plausible = |d: &NaiveDate| {
         *d < expiry
             && expiry.years_since(*d).is_some_and(|y| y <= 20)
@@ -228,7 +274,7 @@ fn issue_date(found: &Found, dates: &[PrintedDate], mrz: &MrzAnchor) -> Option<N
     let labelled = found
         .labelled(Label::IssueDate)
         .and_then(|l| find_dates(&l.text).first().copied())
-        .and_then(|d| d.resolve(century))
+        .and_then(|d| d.resolve(&century))
         .filter(plausible);
     if labelled.is_some() {
         return labelled;
@@ -244,7 +290,7 @@ fn issue_date(found: &Found, dates: &[PrintedDate], mrz: &MrzAnchor) -> Option<N
     dates
         .iter()
         .filter(|d| !d.matches_yymmdd(&mrz.birth_raw) && !d.matches_yymmdd(&mrz.expiry_raw))
-        .filter_map(|d| d.resolve(century))
+        .filter_map(|d| d.resolve(&century))
         .filter(plausible)
         .min_by_key(term_error)
 }
@@ -390,6 +436,42 @@ mod tests {
         ] {
             assert!(!explained_by_mrz(text, &mrz), "{text}");
         }
+    }
+
+    #[test]
+    fn copied_values_come_before_names() {
+        let mrz = anchor();
+        assert_eq!(explanation("L898902C3", &mrz), Explains::Copy);
+        assert_eq!(explanation("15 APR/AVR 12", &mrz), Explains::Copy);
+        assert_eq!(explanation("UTO", &mrz), Explains::Copy);
+        assert_eq!(explanation("ERIKSSON", &mrz), Explains::Name);
+        assert_eq!(explanation("ANNA MARIA", &mrz), Explains::Name);
+        assert_eq!(explanation("ZENITH", &mrz), Explains::Nothing);
+        assert_eq!(explanation("16 APR/AVR 07", &mrz), Explains::Nothing);
+    }
+
+    #[test]
+    fn issue_dates_a_whole_term_before_expiry() {
+        // Expiry 15/04/2012: 5 and 10 years before, the day after, two-digit years.
+        let mrz = anchor();
+        for text in ["16 APR/AVR 07", "15.04.2007", "15/04/2002", "14 APR 2002"] {
+            assert!(term_issue_date(text, &mrz), "{text}");
+        }
+        // Other days, the birth date, two dates, no date, no expiry.
+        for text in [
+            "18 APR/AVR 07",
+            "16 MAY/MAI 07",
+            "12 AUG/AOUT 74",
+            "16.04.2007 15.04.2012",
+            "ZENITH",
+        ] {
+            assert!(!term_issue_date(text, &mrz), "{text}");
+        }
+        let no_expiry = MrzAnchor {
+            expiry_date: String::new(),
+            ..anchor()
+        };
+        assert!(!term_issue_date("16 APR/AVR 07", &no_expiry));
     }
 
     #[test]

@@ -4,14 +4,9 @@
 //! - boxes that cannot hold a field are not read: the portrait's, tiny marks, titles and notes;
 //! - every other box is first read over its first [`PREFIX`] heights, which holds a whole
 //!   label's first language ("Date of issue / Date de déliv..." stops there);
-//! - boxes are read bottom up, so each value is read before the box just above it, its label:
-//!   a label whose value the MRZ explains (a name, the number, the birth or expiry date, a
-//!   country code) is not read;
-//! - a box with no label above it but a label below (a title, a label whose one-letter value
-//!   was dropped as a mark: "Sex") is not read;
-//! - boxes lower than the box they sit on or than the page's values (labels print smaller)
-//!   are first read with a smaller recogniser ([`VizNets::label_recognizer`], about a quarter
-//!   of the CPU); a reading that is a label is kept, any other is read again as usual;
+//! - the first looks (`passport_viz_looks.rs`) go bottom up, skip the labels of values the
+//!   MRZ explains, and use the small recogniser ([`VizNets::label_recognizer`]) wherever its
+//!   reading is enough for the fields;
 //! - the boxes are read on [`VizNets::workers`] threads, one stack of boxes linked by "value
 //!   under" per job, so each stack is read and skipped as on one thread.
 //! - only the longer boxes that may hold a field are then read in full: not labels, and only
@@ -33,8 +28,8 @@ use ekyc_doc::{
 use image::RgbImage;
 
 use crate::passport_viz::MrzAnchor;
-use crate::passport_viz_extract::explained_by_mrz;
-use crate::passport_viz_text::{label_of, name_key, similarity, Label};
+use crate::passport_viz_looks::{Look, RegionBoxes};
+use crate::passport_viz_text::{name_key, similarity, Label};
 
 /// Boxes lower than this (px) are not read.
 const MIN_HEIGHT: f32 = 6.0;
@@ -48,7 +43,7 @@ const PORTRAIT_ZONE: f32 = 0.26;
 /// Readings less confident than this are dropped.
 const MIN_CONFIDENCE: f32 = 0.3;
 /// First reading over at most this many box heights: about 14 characters of a label.
-const PREFIX: f32 = 8.0;
+pub(crate) const PREFIX: f32 = 8.0;
 /// A box at most this much longer than the prefix is read whole at once (a second read
 /// would cost more than the few extra columns).
 const PREFIX_SLACK: f32 = 1.5;
@@ -57,14 +52,6 @@ const PREFIX_SLACK: f32 = 1.5;
 const MAX_VALUE: f32 = 26.0;
 /// A value lies at most this many label heights below its label (as in the extraction).
 const VALUE_GAP: f32 = 2.5;
-/// A label's box ends at most this many of its heights above its value's (DB boxes of a label
-/// and its value touch or overlap: -0.4 to 0 on the seed-21 pages and the ICAO specimens).
-const LABEL_GAP: f32 = 0.25;
-/// A box this much lower than the box it sits on (or than the page's values) is read as a
-/// label first (see [`VizNets::label_recognizer`]): labels measured 0.6-0.7 of their values'
-/// heights on d025; 0.92 fed 13 % fewer columns to the large recogniser than 0.85 on the
-/// seed-21 pages, every field the same.
-const LABEL_HEIGHT: f32 = 0.92;
 /// A cut value this alike to the start of an MRZ name may be that name.
 const NAME_START: f32 = 0.5;
 
@@ -108,15 +95,6 @@ impl VizStats {
     }
 }
 
-/// A box after its first look.
-#[derive(Clone)]
-struct Look {
-    line: TextLine,
-    label: Option<Label>,
-    /// The box was read over a prefix only.
-    cut: bool,
-}
-
 impl VizNets {
     /// The text boxes of `region` (upright) and the detection's wall ms.
     pub fn detect(&self, region: &RgbImage) -> Result<(Vec<TextBox>, f64), DocError> {
@@ -145,9 +123,12 @@ impl VizNets {
         // Stacks of boxes (a label and its value, the next label...) depend on each other's
         // readings; separate stacks do not, and are read on separate workers.
         let stacks = split_stacks(&boxes, &under);
-        let looked = self.in_parallel(&stacks, |stack| {
-            self.first_looks(region, &boxes, &under, stack, mrz)
-        })?;
+        let page = RegionBoxes {
+            region,
+            boxes: &boxes,
+            under: &under,
+        };
+        let looked = self.in_parallel(&stacks, |stack| self.first_looks(&page, stack, mrz))?;
         let mut looks: Vec<Option<Look>> = vec![None; boxes.len()];
         for (found, cost) in looked {
             stats.add_reads(&cost);
@@ -185,57 +166,6 @@ impl VizNets {
         Ok((lines, stats))
     }
 
-    /// First looks at the boxes of one or more stacks, bottom up, so each value is read before
-    /// the label above it: a box just above a value the MRZ explains is that value's label,
-    /// and is not read.
-    fn first_looks(
-        &self,
-        region: &RgbImage,
-        boxes: &[RotatedRect],
-        under: &[Option<usize>],
-        stack: &[usize],
-        mrz: &MrzAnchor,
-    ) -> Result<(Vec<(usize, Look)>, VizStats), DocError> {
-        let mut cost = VizStats::default();
-        let mut order = stack.to_vec();
-        order.sort_by(|&a, &b| boxes[b].center.y.total_cmp(&boxes[a].center.y));
-        let mut looks: Vec<Option<Look>> = vec![None; boxes.len()];
-        let mut explained = vec![false; boxes.len()];
-        let value_height = value_height(boxes);
-        for i in order {
-            let on_top = under[i].filter(|&j| just_above(&boxes[i], &boxes[j]));
-            if on_top.is_some_and(|j| explained[j]) {
-                continue;
-            }
-            // No label above it, and a label below: a title, or a label whose value the
-            // detector did not keep (a one-letter sex): no field.
-            let has_above = under.contains(&Some(i));
-            let label_below = under[i]
-                .and_then(|j| looks[j].as_ref())
-                .is_some_and(|l| l.label.is_some());
-            if !has_above && label_below {
-                continue;
-            }
-            // Labels print smaller than their values: a box lower than the one it sits on, or
-            // than the page's values, is most likely a label.
-            let low = |h: f32| boxes[i].height < LABEL_HEIGHT * h;
-            let label_like = on_top.is_some_and(|j| low(boxes[j].height)) || low(value_height);
-            looks[i] = match label_like {
-                true => self.label_look(region, &boxes[i], &mut cost)?,
-                false => self.look(region, &boxes[i], PREFIX, &mut cost)?,
-            };
-            explained[i] = looks[i]
-                .as_ref()
-                .is_some_and(|l| explained_by_mrz(&l.line.text, mrz));
-        }
-        let found = looks
-            .into_iter()
-            .enumerate()
-            .filter_map(|(i, l)| l.map(|l| (i, l)))
-            .collect();
-        Ok((found, cost))
-    }
-
     /// `work` on each job, on [`VizNets::workers`] threads (this one too), each taking the
     /// next job in order as soon as it is free: the costliest first, then the small ones fill
     /// the gaps, so the threads end close together.
@@ -266,53 +196,8 @@ impl VizNets {
         })
     }
 
-    /// The first look at a box on top of another: with the label recogniser when there is
-    /// one and it reads a label, else as [`VizNets::look`].
-    fn label_look(
-        &self,
-        region: &RgbImage,
-        rect: &RotatedRect,
-        stats: &mut VizStats,
-    ) -> Result<Option<Look>, DocError> {
-        if let Some(small) = &self.label_recognizer {
-            let cut = first_look(rect, PREFIX);
-            let mut cost = VizStats::default();
-            let line = self.read_with(small, region, *rect, cut, &mut cost)?;
-            stats.label_columns += cost.net_columns;
-            if let Some(line) = line {
-                if let Some(label) = label_of(&line.text) {
-                    stats.boxes_read += 1;
-                    return Ok(Some(Look {
-                        label: Some(label),
-                        line,
-                        cut: cut.width < rect.width,
-                    }));
-                }
-            }
-        }
-        self.look(region, rect, PREFIX, stats)
-    }
-
-    /// The first look at a box, with the label it reads as.
-    fn look(
-        &self,
-        region: &RgbImage,
-        rect: &RotatedRect,
-        prefix: f32,
-        stats: &mut VizStats,
-    ) -> Result<Option<Look>, DocError> {
-        let cut = first_look(rect, prefix);
-        stats.boxes_read += 1;
-        let line = self.read(region, *rect, cut, stats)?;
-        Ok(line.map(|line| Look {
-            label: label_of(&line.text),
-            line,
-            cut: cut.width < rect.width,
-        }))
-    }
-
     /// The text of `crop_rect`, reported at `rect`; `None` when unreadable.
-    fn read(
+    pub(crate) fn read(
         &self,
         image: &RgbImage,
         rect: RotatedRect,
@@ -323,7 +208,7 @@ impl VizNets {
     }
 
     /// [`VizNets::read`] with `recognizer`.
-    fn read_with(
+    pub(crate) fn read_with(
         &self,
         recognizer: &TextRecognizer,
         image: &RgbImage,
@@ -411,7 +296,7 @@ fn net_columns(crop: &RgbImage) -> u32 {
 }
 
 /// A box's first look: its first `heights` heights, or all of it when little longer.
-fn first_look(rect: &RotatedRect, heights: f32) -> RotatedRect {
+pub(crate) fn first_look(rect: &RotatedRect, heights: f32) -> RotatedRect {
     if rect.width <= (heights + PREFIX_SLACK) * rect.height {
         *rect
     } else {
@@ -426,20 +311,11 @@ fn wants_full(look: &Look, looks: &[Look], mrz: &MrzAnchor) -> bool {
         return false;
     }
     let text = &look.line.text;
-    text.chars().any(|c| c.is_ascii_digit())
-        || starts_like_name(text, mrz)
+    crate::passport_viz_looks::may_hold_field(text, mrz)
         || looks
             .iter()
             .filter(|l| l.label.is_some_and(|k| k != Label::Other))
             .any(|l| below(&l.line.rect, &look.line.rect))
-}
-
-/// The height of the page's values: the upper quartile of the box heights (about half of the
-/// boxes are labels, printed smaller).
-fn value_height(boxes: &[RotatedRect]) -> f32 {
-    let mut heights: Vec<f32> = boxes.iter().map(|b| b.height).collect();
-    heights.sort_by(f32::total_cmp);
-    heights.get(heights.len() * 3 / 4).copied().unwrap_or(0.0)
 }
 
 /// The box just under box `i` and left-aligned with it (the nearest such), if any.
@@ -450,7 +326,7 @@ fn value_under(boxes: &[RotatedRect], i: usize) -> Option<usize> {
 }
 
 /// `value` starts like the MRZ's surname or given names.
-fn starts_like_name(value: &str, mrz: &MrzAnchor) -> bool {
+pub(crate) fn starts_like_name(value: &str, mrz: &MrzAnchor) -> bool {
     let read = name_key(value, false);
     let n = read.chars().count();
     n > 0
@@ -468,15 +344,8 @@ fn below(label: &RotatedRect, value: &RotatedRect) -> bool {
     gap > -0.5 * h && gap < VALUE_GAP * h && (left(value) - left(label)).abs() < 3.0 * h
 }
 
-/// `label` sits right on top of `value` (their boxes touch or overlap), as a label on its
-/// value; two values one above the other leave at least a line's gap (the label between them,
-/// when the detector missed it: d018's issue date above its expiry date).
-fn just_above(label: &RotatedRect, value: &RotatedRect) -> bool {
-    gap(label, value) < LABEL_GAP * label.height
-}
-
 /// Space from the bottom of `upper` to the top of `lower` (negative when they overlap).
-fn gap(upper: &RotatedRect, lower: &RotatedRect) -> f32 {
+pub(crate) fn gap(upper: &RotatedRect, lower: &RotatedRect) -> f32 {
     (lower.center.y - lower.height / 2.0) - (upper.center.y + upper.height / 2.0)
 }
 
@@ -495,6 +364,7 @@ fn prefix(label: &RotatedRect, heights: f32) -> RotatedRect {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::passport_viz_text::label_of;
 
     fn rect(left: f32, top: f32, width: f32, height: f32) -> RotatedRect {
         RotatedRect {
@@ -569,16 +439,6 @@ mod tests {
         stacks.sort();
         assert_eq!(stacks, [vec![0, 1], vec![2, 3], vec![4]]);
         assert!(split_stacks(&[], &[]).is_empty());
-    }
-
-    #[test]
-    fn value_height_is_the_upper_quartile() {
-        let boxes: Vec<RotatedRect> = [18.0, 17.0, 28.0, 19.0, 27.0, 29.0, 16.0, 26.0]
-            .iter()
-            .map(|&h| rect(0.0, 0.0, 100.0, h))
-            .collect();
-        assert_eq!(value_height(&boxes), 28.0);
-        assert_eq!(value_height(&[]), 0.0);
     }
 
     #[test]

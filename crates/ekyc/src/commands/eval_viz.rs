@@ -278,6 +278,10 @@ fn print_tally(t: &Tally) {
         "| recogniser input columns per page (median / max) | {} |",
         spread(t.stats.iter().map(|s| s.net_columns as f64).collect())
     );
+    println!(
+        "| small (label) recogniser input columns per page (median / max) | {} |",
+        spread(t.stats.iter().map(|s| s.label_columns as f64).collect())
+    );
 }
 
 fn by_eye(readers: &Readers, dir: &Path, rows: &[Row]) -> anyhow::Result<()> {
