@@ -20,6 +20,7 @@ mod dictionary;
 mod ensemble;
 mod error;
 mod geometry;
+mod glyph_height;
 mod letters;
 mod lines;
 mod reader;

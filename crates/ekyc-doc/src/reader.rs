@@ -86,6 +86,8 @@ pub struct ReaderOptions {
     /// A reading whose check digits hold is still not valid when the recogniser's alternatives
     /// support another reading they cannot refute (see [`ekyc_mrz::doubt`]).
     pub doubt: DoubtLimits,
+    /// Tell letter/digit look-alikes apart by glyph height (see `glyph_height`).
+    pub glyph_heights: bool,
 }
 
 impl Default for ReaderOptions {
@@ -104,6 +106,7 @@ impl Default for ReaderOptions {
             fine_side: Some(1280),
             max_bands_fine: 2,
             doubt: DoubtLimits::default(),
+            glyph_heights: true,
         }
     }
 }

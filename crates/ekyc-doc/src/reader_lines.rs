@@ -342,6 +342,10 @@ impl MrzReader {
             crop = imageops::rotate180(&crop);
         }
         let (mut line, share) = recognizer.recognize_mrz_with_share(&crop)?;
+        if self.opts.glyph_heights {
+            let heights = crate::glyph_height::measure(&crop, &line);
+            crate::glyph_height::weigh(&mut line, &heights);
+        }
         if share >= MRZ_LIKE_SHARE {
             crops.mrz_like.store(true, Ordering::Relaxed);
         }
