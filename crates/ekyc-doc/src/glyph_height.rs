@@ -186,6 +186,36 @@ const MAX_ODDS: f32 = 20.0;
 /// Shift the recogniser's odds between letter/digit look-alikes it offered for one cell by how
 /// tall the glyph stands against the line's clear letters and digits.
 pub(crate) fn weigh(line: &mut RecognizedLine, heights: &[Option<f32>]) {
+    if crate::reader::debug_enabled() {
+        debug_print(line, heights);
+    }
+    weigh_pairs(line, heights);
+    weigh_fillers(line, heights);
+    // The text is the alternatives' first choices.
+    if line.text.chars().count() == line.alternatives.len() {
+        line.text = line
+            .alternatives
+            .iter()
+            .zip(line.text.chars())
+            .map(|(alts, c)| alts.first().map_or(c, |a| a.0))
+            .collect();
+    }
+}
+
+/// Each character's height in font units of the line's scale, with its alternatives.
+fn debug_print(line: &RecognizedLine, heights: &[Option<f32>]) {
+    let scale = line_scale(line, heights);
+    let mut out = format!("  glyph heights of {} (scale {scale:?})\n   ", line.text);
+    for (alts, h) in line.alternatives.iter().zip(heights) {
+        let units = h.zip(scale).map_or(0.0, |(h, s)| h / s);
+        let (c, p) = alts.first().copied().unwrap_or(('?', 0.0));
+        out += &format!(" {c}{:.0}:{units:.0}", p * 100.0);
+    }
+    eprintln!("{out}");
+}
+
+/// Letter/digit look-alikes told apart against the line's clear digits (and letters).
+fn weigh_pairs(line: &mut RecognizedLine, heights: &[Option<f32>]) {
     let Some(ds) = digit_scale(line, heights) else {
         return;
     };
@@ -216,27 +246,92 @@ pub(crate) fn weigh(line: &mut RecognizedLine, heights: &[Option<f32>]) {
         let odds = ((2.0 * t - 1.0) / (2.0 * spread * spread))
             .clamp(-MAX_ODDS.ln(), MAX_ODDS.ln())
             .exp();
-        for a in alts.iter_mut() {
-            if a.0 == d {
-                a.1 *= odds.sqrt();
-            } else if a.0 == l {
-                a.1 /= odds.sqrt();
-            }
+        shift_odds(alts, (d, l), odds);
+    }
+}
+
+/// Multiply the odds of `pair.0` against `pair.1` by `odds`, keeping the probabilities a
+/// distribution, best first.
+fn shift_odds(alts: &mut [(char, f32)], pair: (char, char), odds: f32) {
+    for a in alts.iter_mut() {
+        if a.0 == pair.0 {
+            a.1 *= odds.sqrt();
+        } else if a.0 == pair.1 {
+            a.1 /= odds.sqrt();
+        }
+    }
+    let total: f32 = alts.iter().map(|a| a.1).sum();
+    if total > 1.0 {
+        alts.iter_mut().for_each(|a| a.1 /= total);
+    }
+    alts.sort_by(|a, b| b.1.total_cmp(&a.1));
+}
+
+/// Height of the filler `<` in font units: the chevron is shorter than any capital or digit
+/// (and sits above the baseline), 126 against 140–158.
+const FILLER_UNITS: f32 = 126.0;
+/// A character counts towards the filler judgement's scale from this probability: the median
+/// over a line's letters and digits stands against a few misread ones.
+const SCALE_MIN_PROBABILITY: f32 = 0.6;
+/// Spread of a glyph's place between the filler's height (0) and its rival's (1).
+const FILLER_SPREAD: f32 = 0.3;
+
+/// Capitals whose top or bottom ends in thin points, which blur takes below half contrast:
+/// on phone photos `K` and `W` measured 125–145 units, down to the filler's 120–126.
+const POINTED: &str = "AKMNVWXY";
+
+/// The line's scale in px per font unit from all its fairly sure letters and digits.
+fn line_scale(line: &RecognizedLine, heights: &[Option<f32>]) -> Option<f32> {
+    let mut scales: Vec<f32> = line
+        .alternatives
+        .iter()
+        .zip(heights)
+        .filter_map(|(alts, h)| {
+            let (c, p) = *alts.first()?;
+            (p >= SCALE_MIN_PROBABILITY).then_some(h.as_ref()? / units(c)?)
+        })
+        .collect();
+    if scales.len() < MIN_REFERENCES + 1 {
+        return None;
+    }
+    scales.sort_by(f32::total_cmp);
+    Some(scales[scales.len() / 2])
+}
+
+/// Filler against letters and digits (`<` read as `S`, `K`, `C`): when the recogniser offered
+/// `<` among its first three choices and the glyph stands short, the taller characters it
+/// offered lose odds against the filler. Only that way: a window that caught a neighbour's
+/// stroke (the recogniser's positions drift by a fraction of a pitch beside a filler) measures
+/// tall, never short.
+fn weigh_fillers(line: &mut RecognizedLine, heights: &[Option<f32>]) {
+    let Some(scale) = line_scale(line, heights) else {
+        return;
+    };
+    for (alts, h) in line.alternatives.iter_mut().zip(heights) {
+        let Some(h) = *h else { continue };
+        let top = alts.len().min(3);
+        if !alts[..top].iter().any(|a| a.0 == '<') {
+            continue;
         }
         let total: f32 = alts.iter().map(|a| a.1).sum();
-        if total > 1.0 {
-            alts.iter_mut().for_each(|a| a.1 /= total);
+        let mut changed = false;
+        for a in alts[..top].iter_mut() {
+            let Some(u) = units(a.0).filter(|_| !POINTED.contains(a.0)) else {
+                continue;
+            };
+            let (hf, hr) = (FILLER_UNITS * scale, u * scale);
+            let t = (h - hf) / (hr - hf);
+            let odds = ((2.0 * t - 1.0) / (2.0 * FILLER_SPREAD * FILLER_SPREAD))
+                .clamp(-MAX_ODDS.ln(), 0.0)
+                .exp();
+            a.1 *= odds;
+            changed |= odds < 1.0;
         }
-        alts.sort_by(|a, b| b.1.total_cmp(&a.1));
-    }
-    // The text is the alternatives' first choices.
-    if line.text.chars().count() == line.alternatives.len() {
-        line.text = line
-            .alternatives
-            .iter()
-            .zip(line.text.chars())
-            .map(|(alts, c)| alts.first().map_or(c, |a| a.0))
-            .collect();
+        if changed {
+            let now: f32 = alts.iter().map(|a| a.1).sum();
+            alts.iter_mut().for_each(|a| a.1 *= total / now.max(1e-9));
+            alts.sort_by(|a, b| b.1.total_cmp(&a.1));
+        }
     }
 }
 
@@ -253,7 +348,7 @@ mod tests {
         let mut img = RgbImage::from_pixel(w, 44, Rgb([220, 220, 220]));
         let mut positions = Vec::new();
         for (k, c) in text.chars().enumerate() {
-            let top = base - units(c).unwrap() * scale;
+            let top = base - units(c).unwrap_or(FILLER_UNITS) * scale;
             let x0 = k as u32 * pitch + 3;
             for y in 0..44u32 {
                 // Partial cover of the top row keeps the height sub-pixel.
@@ -305,6 +400,28 @@ mod tests {
         weigh(&mut line, &heights);
         assert_eq!(line.alternatives[2][0].0, 'O');
         assert!(line.alternatives[2][0].1 > 0.6);
+    }
+
+    #[test]
+    fn a_short_glyph_read_as_a_letter_becomes_the_filler() {
+        // Cell 1 is printed as `<`; the recogniser read `S` and offered the filler third.
+        let (img, mut line) = line_image("I<ESZOKONKWO<ADEBAYO", 0.15);
+        let heights = measure(&img, &line);
+        line.alternatives[1] = vec![('S', 0.41), ('5', 0.38), ('<', 0.03)];
+        line.text = "ISESZOKONKWO<ADEBAYO".into();
+        weigh(&mut line, &heights);
+        assert_eq!(line.alternatives[1][0].0, '<');
+        assert_eq!(line.text, "I<ESZOKONKWO<ADEBAYO");
+        // A glyph as tall as a letter keeps the recogniser's choice either way: a filler read
+        // next to a letter may have caught its stroke.
+        line.alternatives[3] = vec![('S', 0.5), ('<', 0.4)];
+        line.alternatives[12] = vec![('<', 0.5), ('K', 0.4)];
+        let before = line.clone();
+        let mut tall = heights.clone();
+        tall[12] = tall[3];
+        weigh(&mut line, &tall);
+        assert_eq!(line.alternatives[3], before.alternatives[3]);
+        assert_eq!(line.alternatives[12][0].0, '<');
     }
 
     #[test]

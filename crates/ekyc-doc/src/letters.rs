@@ -78,12 +78,16 @@ fn name_field(format: MrzFormat) -> (usize, usize) {
 }
 
 /// The name field holds at least one '<' (between the names, or padding: a name filling all
-/// 30-39 places with no separator is not printed in practice) and no "KKK" (fillers misread).
+/// 30-39 places with no separator is not printed in practice), no "KKK" (fillers misread), and
+/// at most one "<<" before its padding: ICAO 9303 separates the primary identifier from the
+/// secondary one once, and names within each by a single '<'. A second separator is a letter
+/// pair misread or merged ("NOOR" read as "N<<OR").
 fn names_plausible(reading: &MrzReading) -> bool {
     let (line, start) = name_field(reading.format);
     reading.lines.get(line).is_none_or(|l| {
         let name: String = l.chars().skip(start).collect();
-        name.contains('<') && !name.contains("KKK")
+        let names = name.trim_end_matches('<');
+        name.contains('<') && !name.contains("KKK") && names.matches("<<").count() <= 1
     })
 }
 
@@ -302,6 +306,11 @@ mod tests {
         // Two letters and a filler: a letter read as '<'.
         let two = TD3[1].replace("UTO", "UT<");
         let read = parse(&[TD3[0], two.as_str()]).expect("parses");
+        assert!(!letters_plausible(&read));
+        // A second name separator before the padding: "NOOR" read "N<<OR".
+        let split = TD3[0].replacen("MARIA<<", "MA<<IA<", 1);
+        let read = parse(&[split.as_str(), TD3[1]]).expect("parses");
+        assert!(read.check_digits_valid);
         assert!(!letters_plausible(&read));
         let germany = TD3[1].replace("UTO", "D<<");
         let read = parse(&[TD3[0], germany.as_str()]).expect("parses");

@@ -588,7 +588,7 @@ pub(crate) use lines_read::with_third_line;
 use lines_read::LineCrops;
 #[path = "reader_regions.rs"]
 mod regions;
-use regions::debug_enabled;
+pub(crate) use regions::debug_enabled;
 pub(crate) use regions::{read_before, third_line_added};
 #[path = "reader_tilt.rs"]
 mod tilt;

@@ -18,6 +18,10 @@ use crate::geometry::{crop_rotated, Point, RotatedRect};
 use crate::letters::{fix_letter_fields, letters_plausible};
 use crate::recognize::{TextRecognizer, LINE_HEIGHT};
 use crate::slots::assemble;
+use stretch::stretched_band;
+
+#[path = "reader_stretch.rs"]
+mod stretch;
 
 /// Band readings without foreign text tried at most (each line as read or cut at a gap).
 const MAX_CLUTTER_READINGS: usize = 15;
@@ -51,6 +55,8 @@ pub(super) struct LinesRead {
     /// Two lines read with about a TD1 line's length each: maybe a TD1 whose third line the
     /// band missed (no two-line layout has 30-character lines).
     pub td1_pair: bool,
+    /// The lines as read, in the band's order (empty when one was no MRZ line).
+    pub lines: Vec<RecognizedLine>,
 }
 
 /// The two three-line bands a two-line band may be part of: one more line a line pitch below,
@@ -83,7 +89,29 @@ impl MrzReader {
         crops: &LineCrops,
         band: &Band,
     ) -> Result<LinesRead, DocError> {
-        let read = self.read_lines(crops, band, None)?;
+        let mut read = self.read_lines(crops, band, None)?;
+        // Boxes cut short of the layout's length: stretched and read again; the stretched
+        // band stands in for the band when it reads better.
+        let stretched = match &read.attempt {
+            Some(a) if a.accepted() => None,
+            _ => stretched_band(band, &read.lines, crops.upside_down),
+        };
+        let mut band = band;
+        if let Some(stretched) = &stretched {
+            let again = self.read_lines(crops, stretched, None)?;
+            if super::debug_enabled() {
+                let lines = again.attempt.as_ref().map(|a| &a.reading.lines);
+                eprintln!("  line boxes stretched to the layout's length: {lines:?}");
+            }
+            let better = match (&again.attempt, &read.attempt) {
+                (Some(s), Some(a)) => s.better_than(a),
+                (s, _) => s.is_some(),
+            };
+            if better {
+                read = again;
+                band = stretched;
+            }
+        }
         // No reading at all (a line of the wrong length, or the band read upside down): a
         // second crop of the same lines will not make it an MRZ.
         let Some(first) = read.attempt else {
@@ -124,6 +152,7 @@ impl MrzReader {
         Ok(LinesRead {
             attempt: Some(attempt),
             td1_pair: read.td1_pair,
+            lines: read.lines,
         })
     }
 
@@ -206,6 +235,7 @@ impl MrzReader {
         let Some(mut lines) = self.band_lines(crops, band, second_pad_y)? else {
             return Ok(LinesRead::default());
         };
+        let as_read = lines.clone();
         let upside_down = crops.upside_down;
         let td1_pair = lines.len() == 2
             && lines
@@ -236,7 +266,11 @@ impl MrzReader {
                 }
             }
         }
-        Ok(LinesRead { attempt, td1_pair })
+        Ok(LinesRead {
+            attempt,
+            td1_pair,
+            lines: as_read,
+        })
     }
 
     /// The band's reading from its recognised `lines`: characters placed in cells (or counted),
