@@ -131,7 +131,7 @@ const SIDE_SHARE: f32 = 0.7;
 /// (no MRZ) beside or above its back, and a field re-typed there is off the card predicted
 /// from the MRZ. Whatever else lies there (table, background) went through the same optics
 /// and is no sharper than the MRZ.
-fn other_sides(deep: &Quad, mrz_chars: usize, fw: f32, fh: f32) -> Vec<Quad> {
+pub(crate) fn other_sides(deep: &Quad, mrz_chars: usize, fw: f32, fh: f32) -> Vec<Quad> {
     if !matches!(mrz_chars, 30 | 36) {
         return Vec::new();
     }
