@@ -127,9 +127,17 @@ fn near(m: &[f32], w: usize, h: usize, x: isize, y: isize) -> f32 {
 
 /// The strongest grid-straight corner whose point lies on the card (`v.on_card`).
 pub fn strongest_corner(v: &View) -> Corner {
+    let (fw, fh) = (v.full.width() as usize, v.full.height() as usize);
+    let sides = id_card_sides(v);
     let mut r = v.card_full;
-    r.x1 = r.x1.min(v.full.width() as usize);
-    r.y1 = r.y1.min(v.full.height() as usize);
+    for p in sides.iter().flatten() {
+        r.x0 = r.x0.min(p.0.max(0.0) as usize);
+        r.y0 = r.y0.min(p.1.max(0.0) as usize);
+        r.x1 = r.x1.max(p.0.ceil() as usize);
+        r.y1 = r.y1.max(p.1.ceil() as usize);
+    }
+    r.x1 = r.x1.min(fw);
+    r.y1 = r.y1.min(fh);
     while r.area() > MAX_PIXELS {
         let (dw, dh) = (r.width() / 20, r.height() / 20);
         r = Rect {
@@ -155,7 +163,9 @@ pub fn strongest_corner(v: &View) -> Corner {
             let f = f as f32;
             in_quad(&q, (r.x0 + x) as f32 / f, (r.y0 + y) as f32 / f)
         });
-        wx < v.y.w && wy < v.y.h && v.on_card(wx, wy) && clear_of_outline
+        let (px, py) = ((r.x0 + x) as f32, (r.y0 + y) as f32);
+        (wx < v.y.w && wy < v.y.h && v.on_card(wx, wy) && clear_of_outline)
+            || sides.iter().any(|q| in_quad(q, px, py))
     };
     let mut order: Vec<usize> = (0..vert.len()).filter(|&i| vert[i] > MIN_CUT).collect();
     order.sort_by(|&a, &b| vert[b].total_cmp(&vert[a]));
@@ -185,6 +195,18 @@ pub fn strongest_corner(v: &View) -> Corner {
         }
     }
     best
+}
+
+/// The cores of an ID card's other side in the photo (full-resolution pixels), as the
+/// optics cue searches them ([`crate::tampered_sharp::other_sides`]).
+fn id_card_sides(v: &View) -> Vec<Quad> {
+    let (Some(deep), Some(m)) = (v.deep_quad, v.mrz) else {
+        return Vec::new();
+    };
+    let f = v.factor as f32;
+    let deep = deep.map(|p| (p.0 * f, p.1 * f));
+    let (fw, fh) = (v.full.width() as f32, v.full.height() as f32);
+    crate::tampered_sharp::other_sides(&deep, m.chars, fw, fh)
 }
 
 /// The predicted card shrunk by [`OUTLINE_MARGIN`] of its half-size (working pixels; `None`

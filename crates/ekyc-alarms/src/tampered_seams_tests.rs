@@ -155,3 +155,36 @@ fn the_cards_own_outline_is_no_paste_corner() {
     let p = strongest_corner(&View::new(&pasted, &hints));
     assert!(p.score > 40.0, "pasted {p:?}");
 }
+
+#[test]
+fn a_patch_on_the_id_cards_other_side_is_searched() {
+    // A TD1 MRZ near the bottom: the card predicted from it spans rows ~225–480, and the core
+    // of its other side (above it) rows ~9–187, where the patch goes.
+    let hint = |chars| CardHints {
+        mrz: Some(MrzHint {
+            corners: [
+                (200.0, 430.0),
+                (560.0, 430.0),
+                (560.0, 470.0),
+                (200.0, 470.0),
+            ],
+            lines: 3,
+            chars,
+        }),
+        ..CardHints::default()
+    };
+    let clean = photo(4.0, 5);
+    let mut pasted = clean.clone();
+    paste(&mut pasted, (300, 60, 180, 44));
+    let corner = |img: &RgbImage, chars| strongest_corner(&View::new(img, &hint(chars)));
+    let on_patch = |c: &Corner| (297..=483).contains(&c.x) && (57..=107).contains(&c.y);
+    let (negative, positive) = (corner(&clean, 30), corner(&pasted, 30));
+    assert!(negative.score < 20.0, "clean {negative:?}");
+    assert!(
+        positive.score > 40.0 && on_patch(&positive),
+        "pasted {positive:?}"
+    );
+    // A passport page (TD3) has no other side: the patch above the page is not searched.
+    let page = corner(&pasted, 44);
+    assert!(!on_patch(&page), "{page:?}");
+}

@@ -156,3 +156,71 @@ fn a_visual_zone_printed_sharper_than_the_mrz_is_not_a_paste() {
     assert!(p.ratio >= t, "{p:?}");
     assert!(crate::tampered::detect(&View::new(&forged, &hints())).score >= t);
 }
+
+/// A scan of both sides of an ID card, the front (no MRZ) above the back (3-line TD1 MRZ at
+/// rows 645–710), both printed soft (bar rows end between strokes).
+fn two_sided_scan() -> RgbImage {
+    RgbImage::from_fn(720, 740, |x, y| {
+        let (u, v) = (x as f32, y as f32);
+        let front = bars(u, v, (180.0, 568.0, 60.0, 6));
+        let back = bars(u, v, (180.0, 568.0, 420.0, 3));
+        let mrz = bars(u, v, (90.0, 630.0, 645.0, 3));
+        let ink = front.max(back).max(mrz);
+        let l = (205.0 - 170.0 * ink + 4.0 * noise(x, y)).clamp(0.0, 255.0) as u8;
+        Rgb([l, l, l.saturating_sub(8)])
+    })
+}
+
+fn td1_hints() -> CardHints {
+    CardHints {
+        mrz: Some(MrzHint {
+            corners: [(90.0, 640.0), (630.0, 640.0), (630.0, 712.0), (90.0, 712.0)],
+            lines: 3,
+            chars: 30,
+        }),
+        ..CardHints::default()
+    }
+}
+
+#[test]
+fn a_field_retyped_on_the_id_cards_other_side_is_found() {
+    let clean = two_sided_scan();
+    let mut forged = clean.clone();
+    retype(&mut forged, (250, 120, 200, 40));
+    let negative = sharpest_block(&View::new(&clean, &td1_hints()));
+    let positive = sharpest_block(&View::new(&forged, &td1_hints()));
+    assert!(
+        negative.mrz > 0.2 && negative.ratio < 1.6,
+        "clean {negative:?}"
+    );
+    assert!(positive.ratio > 2.5, "forged {positive:?}");
+    assert!(positive.y < 200, "found on the front: {positive:?}");
+    // A passport page (TD3) has no other side in the photo: the same paste above the
+    // predicted page is not searched.
+    let td3 = CardHints {
+        mrz: td1_hints().mrz.map(|m| MrzHint { chars: 44, ..m }),
+        ..CardHints::default()
+    };
+    let page = sharpest_block(&View::new(&forged, &td3));
+    assert!(page.y > 200 || page.ratio < 1.6, "{page:?}");
+}
+
+#[test]
+fn other_sides_lie_wholly_in_the_photo_and_only_for_id_cards() {
+    // A card 200 × 100 (deep quad 170 × 85) in the middle of a 1000 × 200 photo: the
+    // cores of the sides left and right fit, above and below do not.
+    let deep = [(415.0, 57.5), (585.0, 57.5), (585.0, 142.5), (415.0, 142.5)];
+    let sides = other_sides(&deep, 30, 1000.0, 200.0);
+    assert_eq!(sides.len(), 2, "{sides:?}");
+    for q in &sides {
+        let cx = q.iter().map(|p| p.0).sum::<f32>() / 4.0;
+        assert!(
+            (cx - 300.0).abs() < 1e-3 || (cx - 700.0).abs() < 1e-3,
+            "{q:?}"
+        );
+        assert!(q.iter().all(|p| (0.0..1000.0).contains(&p.0)));
+    }
+    assert!(other_sides(&deep, 44, 1000.0, 200.0).is_empty());
+    // 750 wide: the right side's core (x 630–770) runs off the photo.
+    assert_eq!(other_sides(&deep, 30, 750.0, 200.0).len(), 1);
+}
