@@ -100,11 +100,9 @@ def covered(rng, severity):
     kind = rng.choice(["finger", "finger", "object", "frame"])
     if kind == "frame":
         # The document runs out of the frame: 8 / 15 / 25 % of its area is cut off.
-        cut = [0.10, 0.18, 0.28][severity - 1]
-        side = rng.integers(4)
-        shift = [(-1, 0), (1, 0), (0, -1), (0, 1)][side]
-        params = {"fill": 0.92, "shift": (shift[0] * (0.5 + cut - 0.46), shift[1] * (0.5 + cut - 0.46)),
-                  "inside": False}
+        cut = [0.08, 0.15, 0.25][severity - 1]
+        side = int(rng.integers(4))
+        params = {"fill": 0.92, "cut": (side, cut), "inside": False}
         return kind, params, {}
     fn = finger if kind == "finger" else object_over
     return kind, {}, {"scene": lambda img, c: fn(img, c, rng, severity)}

@@ -1,6 +1,6 @@
 """Checks of the capture simulation's placement (run: python tools/alarms/test_capture.py, or
 pytest): clean captures keep the whole card in the frame, the covered "frame" attack still
-cuts it, and keeping it inside draws nothing from the rng."""
+cuts its severity's share of it, and keeping it inside draws nothing from the rng."""
 
 import os
 import sys
@@ -8,11 +8,12 @@ import sys
 import tempfile
 
 import numpy as np
+from PIL import Image, ImageDraw
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import attacks  # noqa: E402
 import generate  # noqa: E402
-from capture import INSIDE_MARGIN, place  # noqa: E402
+from capture import INSIDE_MARGIN, cut_off, place  # noqa: E402
 
 FRAME = (1200, 900)
 DOC = (1000, 700)
@@ -47,18 +48,39 @@ def test_keeping_inside_draws_nothing_and_moves_only_cut_cards():
     assert moved > 0  # the unconstrained placement does cut cards at high fill
 
 
-def test_frame_attack_still_cuts_the_card():
+def share_outside(corners):
+    """Share of the quad's area outside FRAME, by rasterising it on a padded canvas."""
+    W, H = FRAME
+    pad = max(W, H)
+    canvas = Image.new("L", (W + 2 * pad, H + 2 * pad), 0)
+    ImageDraw.Draw(canvas).polygon([(x + pad, y + pad) for x, y in corners], fill=1)
+    quad = np.asarray(canvas, bool)
+    return 1 - quad[pad:pad + H, pad:pad + W].sum() / quad.sum()
+
+
+def test_frame_attack_cuts_its_severitys_share_of_the_card():
+    # Every frame attack cuts 8 / 15 / 25 % of the card's area off by severity, whatever the
+    # card's shape, side and random placement (the earlier shift left some cards whole).
     rng = np.random.default_rng(3)
-    cut = 0
-    for i in range(40):
-        kind, params, _ = attacks.covered(rng, 1 + i % 3)
+    seen = 0
+    for i in range(120):
+        severity = 1 + i % 3
+        kind, params, _ = attacks.covered(rng, severity)
         if kind != "frame":
             continue
-        if not inside(place(DOC, FRAME, rng, params), 0):
-            cut += 1
-        else:
-            raise AssertionError("a frame attack left the card whole")
-    assert cut > 0
+        doc = [DOC, (700, 1000), (860, 540)][i % 3]
+        cut = share_outside(place(doc, FRAME, rng, params))
+        target = [0.08, 0.15, 0.25][severity - 1]
+        assert target - 0.01 <= cut <= target + 0.03, (severity, cut)
+        seen += 1
+    assert seen >= 20
+
+
+def test_cut_off_is_exact_for_an_upright_card():
+    corners = np.array([(400.0, 300.0), (800.0, 300.0), (800.0, 550.0), (400.0, 550.0)])
+    moved = cut_off(corners, FRAME, 2, 0.2)  # top edge
+    assert np.allclose(moved[:, 0], corners[:, 0])
+    assert abs(moved[0, 1] + 50.0) < 0.01  # 50 of the card's 250 px above the frame
 
 
 def test_black_and_white_specimens_are_not_clean_sources():

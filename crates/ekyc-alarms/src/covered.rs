@@ -1,7 +1,9 @@
 //! Covered (-9101): part of the card hidden. Four measurements, the largest (occluders
 //! weighted, see [`OCCLUDER_WEIGHT`]) is the score:
 //! - the frame: the card predicted from the MRZ band, or its outline seen from the edges,
-//!   runs out of the photo (share outside);
+//!   runs out of the photo (share outside), or its print or its surface runs on to the
+//!   photo's edge between its sides where the table lies beyond them ([`covered_frame`],
+//!   [`covered_border`]);
 //! - the MRZ lines themselves run into the photo's edge (then the reader returns only the
 //!   visible part and the card predicted from it looks complete);
 //! - a finger: a smooth skin-coloured blob that enters from the photo's edge and lies over the
@@ -16,6 +18,7 @@
 
 use ekyc_types::CardAlarm;
 
+use crate::covered_border;
 use crate::covered_frame;
 use crate::covered_mrz;
 use crate::detection::Detection;
@@ -112,6 +115,18 @@ const PRINT_AT_FRAME_MAX_GAP: f32 = 0.1;
 /// Score of a card whose print runs into the frame: how much is cut is unknown (the part
 /// seen has card proportions); a tenth, like a cut MRZ.
 const PRINT_AT_FRAME_SCORE: f32 = 0.1;
+/// Share of the border span between the card's sides along which the photo's edge shows the
+/// card, not the table beyond them, from which the card counts as cut there
+/// ([`covered_border`]; tune sets: frame cuts 0.46-1.0, no clean photo above 0)...
+const CARD_AT_FRAME_MIN: f32 = 0.4;
+/// ... on an outline whose seen sides are this well supported (tune sets: frame cuts
+/// 0.955-1.0; the other attacks' photos with a spurious border side ≤ 0.81) ...
+const CARD_AT_FRAME_SUPPORT: f32 = 0.9;
+/// ... with no longer gap than this share of a side (frame cuts ≤ 0.13, the others ≥ 0.42).
+const CARD_AT_FRAME_MAX_GAP: f32 = 0.2;
+/// Score of a card whose surface runs into the frame: how much is cut is unknown, like
+/// [`PRINT_AT_FRAME_SCORE`].
+const CARD_AT_FRAME_SCORE: f32 = 0.1;
 /// An object lying across the card's edge is one object: the colour (Cb, Cr) of its part well
 /// off the card differs from that of its part well inside it by at most this (objects of the
 /// tune sets ≤ 0.3; a page's coloured header band merged with a table of another colour
@@ -209,15 +224,27 @@ pub fn detect(v: &View) -> Detection {
     let print_at_frame = found
         .filter(|o| o.frame_side)
         .map_or(0.0, |o| covered_frame::print_at_frame(&v.y, &o.quad));
+    let card_at_frame = found
+        .filter(|o| o.frame_side)
+        .map_or(0.0, |o| covered_border::card_at_frame(v, &o.quad));
     let print_cut =
         if found.is_some_and(clean_frame_outline) && print_at_frame >= PRINT_AT_FRAME_MIN {
             PRINT_AT_FRAME_SCORE
         } else {
             0.0
         };
+    // A card cut by the frame whatever its print: its surface runs on to the photo's edge
+    // between its sides, where the same edge beyond them shows the table.
+    let surface_cut =
+        if found.is_some_and(well_seen_frame_outline) && card_at_frame >= CARD_AT_FRAME_MIN {
+            CARD_AT_FRAME_SCORE
+        } else {
+            0.0
+        };
     let score = (OCCLUDER_WEIGHT * finger.max(object))
         .max(cut)
         .max(print_cut)
+        .max(surface_cut)
         .max(FRAME_WEIGHT * outside.max(outline_cut));
     Detection::new(CardAlarm::Covered, score)
         .with("finger_share", finger)
@@ -228,6 +255,7 @@ pub fn detect(v: &View) -> Detection {
         .with("mrz_end_gap", end_gap.unwrap_or(-1.0))
         .with("mrz_runs_off", runs_off as u8 as f32)
         .with("print_at_frame", print_at_frame)
+        .with("card_at_frame", card_at_frame)
         .with("skin_blobs_rejected", rejected as f32)
         .with("largest_skin_solid", largest.solid)
         .with("largest_skin_shading", largest.shading)
@@ -246,6 +274,13 @@ pub fn detect(v: &View) -> Detection {
 /// gappy one may be a block of print, not the card).
 fn clean_frame_outline(o: Outline) -> bool {
     o.frame_side && o.support >= PRINT_AT_FRAME_SUPPORT && o.longest_gap <= PRINT_AT_FRAME_MAX_GAP
+}
+
+/// An outline with a side on the photo's border whose seen sides are edges nearly all along
+/// (then they run into the border; a side with a long gap may end at a corner of a card lying
+/// whole inside the photo, the outline having taken the border for its far side).
+fn well_seen_frame_outline(o: Outline) -> bool {
+    o.frame_side && o.support >= CARD_AT_FRAME_SUPPORT && o.longest_gap <= CARD_AT_FRAME_MAX_GAP
 }
 
 /// Share of the card the photo's border cuts off, from a clean outline with a side on the

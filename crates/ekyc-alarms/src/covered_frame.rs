@@ -44,14 +44,14 @@ pub fn print_at_frame(y: &Plane, quad: &Quad) -> f32 {
 /// A photo border: the side it is and the span along it (in pixels) between the quad's
 /// corners.
 #[derive(Debug, Clone, Copy)]
-struct Border {
-    side: Side,
-    from: f32,
-    to: f32,
+pub(crate) struct Border {
+    pub side: Side,
+    pub from: f32,
+    pub to: f32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Side {
+pub(crate) enum Side {
     Left,
     Top,
     Right,
@@ -64,7 +64,7 @@ fn side_len(q: &Quad, i: usize) -> f32 {
 }
 
 /// The photo border that side `i` of `q` (from corner `i` to the next) lies on, if any.
-fn border_of(y: &Plane, q: &Quad, i: usize) -> Option<Border> {
+pub(crate) fn border_of(y: &Plane, q: &Quad, i: usize) -> Option<Border> {
     let (p, r) = (q[i], q[(i + 1) % 4]);
     let (w, h) = (y.w as f32, y.h as f32);
     let tol = 0.01 * w.max(h) + 2.0;

@@ -3,7 +3,7 @@
 //!
 //! | alarm | code | detector |
 //! |---|---|---|
-//! | covered | -9101 | [`covered`]: finger or non-paper object over the card's edge (card outline from the MRZ and from edge lines); card or MRZ out of frame |
+//! | covered | -9101 | [`covered`]: finger or non-paper object over the card's edge (card outline from the MRZ and from edge lines); card or MRZ out of frame (its print or surface running on to the photo's edge between its sides) |
 //! | photocopy | -9102 | [`photocopy`]: chromaticity spread and coloured-ink share (cast-invariant colourfulness) |
 //! | screen recapture | -9103 | [`screen`]: isolated spectral peaks of the sub-pixel grid / moiré |
 //! | tampered | -9104 | [`tampered`]: a block of the card with edges much sharper than the MRZ's (never went through the optics); corners of grid-straight one-pixel cuts (a paste's border) on a card tilted in the photo; a visual-zone word typed along the pixel rows among lines that follow the card's tilt; a visual-zone field contradicting the MRZ ([`CrossChecks`]); a region lacking the first JPEG save's quantisation trace ([`tampered_jpeg`]) |
@@ -19,6 +19,7 @@ pub mod blur;
 mod blurry_mrz;
 mod config;
 pub mod covered;
+mod covered_border;
 mod covered_frame;
 mod covered_mrz;
 mod detection;
