@@ -244,7 +244,7 @@ pub(crate) mod tests {
     }
 
     /// Motion blur: the mean of `len` copies shifted along the rows.
-    fn smear_rows(img: &RgbImage, len: u32) -> RgbImage {
+    pub(crate) fn smear_rows(img: &RgbImage, len: u32) -> RgbImage {
         RgbImage::from_fn(img.width(), img.height(), |x, y| {
             let mut acc = [0u32; 3];
             for t in 0..len {

@@ -16,6 +16,7 @@
 //! against the MRZ), which tampered counts.
 
 pub mod blur;
+mod blurry_edges;
 mod blurry_mrz;
 mod config;
 pub mod covered;
