@@ -18,11 +18,11 @@ use crate::detection::Detection;
 use crate::view::View;
 
 /// The edge measure's value that counts as 1 on the score scale: its own balanced threshold
-/// over the MRZ score's (1.47), so one level threshold serves both. Its own threshold, 4.4:
+/// over the MRZ score's (1.51), so one level threshold serves both. Its own threshold, 4.4:
 /// on the two tune sets (all 100 clean photos measured as if their MRZ had not been found)
 /// clean photos read up to 3.45 and the blurred ones whose MRZ was lost from 5.2; soft
 /// recaptures and heavy glare without an MRZ read 4–6.
-pub const EDGE_SHARP: f32 = 4.4 / 1.47;
+pub const EDGE_SHARP: f32 = 4.4 / 1.51;
 
 pub fn detect(v: &View) -> Detection {
     let d = Detection::new(CardAlarm::Blurry, 0.0);
