@@ -51,18 +51,19 @@ impl Level {
             // pooled (100 clean, 50 covered): all clean scores are 0 but three (0.10, 0.41,
             // 0.48), so strict and balanced sit below every attack score (3 % clean), lenient
             // just above 0.10 (2 %, TPR 80 %). Blurry (the MRZ's most blurred direction as a
-            // multiple of sharp print; without an MRZ the tiles, scaled to match) from the tune
-            // split and the second tune-source set pooled (100 clean, 50 blurred): clean up to
-            // 1.30 and 1.45, the specimens up to 1.46 (d003, a soft 375-px scan, at its own
-            // resolution), so balanced sits just above them (1.47: 0 clean, TPR 86 %), strict
-            // at 1.38 (1 clean, 90 %), lenient at 1.6 (0 clean, 78 %).
+            // multiple of sharp print plus 0.2 × the spread between directions; without an MRZ
+            // the strongest edges, scaled to match) from the tune split and the second
+            // tune-source set pooled (100 clean, 50 blurred): clean up to 1.33 and 1.49, the
+            // specimens up to 1.49 (d003, a soft 375-px scan, at its own resolution), so
+            // balanced sits just above them (1.51: 0 clean, TPR 98 %), strict at 1.40 (1 clean,
+            // 100 %), lenient at 1.6 (0 clean, 92 %).
             Level::Strict => Thresholds {
                 covered: 0.005,
                 photocopy: 0.47,
                 recapture: 7.06,
                 tampered: 1.95,
                 reflective: 0.015,
-                blurry: 1.38,
+                blurry: 1.40,
             },
             Level::Balanced => Thresholds {
                 covered: 0.02,
@@ -70,7 +71,7 @@ impl Level {
                 recapture: 7.71,
                 tampered: 2.1,
                 reflective: 0.03,
-                blurry: 1.47,
+                blurry: 1.51,
             },
             Level::Lenient => Thresholds {
                 covered: 0.105,

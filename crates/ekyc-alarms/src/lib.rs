@@ -8,7 +8,7 @@
 //! | screen recapture | -9103 | [`screen`]: isolated spectral peaks of the sub-pixel grid / moiré |
 //! | tampered | -9104 | [`tampered`]: a block of the card with edges much sharper than the MRZ's (never went through the optics); corners of grid-straight one-pixel cuts (a paste's border) on a card tilted in the photo; a visual-zone word typed along the pixel rows among lines that follow the card's tilt; a visual-zone field contradicting the MRZ ([`CrossChecks`]); a region lacking the first JPEG save's quantisation trace ([`tampered_jpeg`]) |
 //! | reflective | -9107 | [`glare`]: clipped near-white blobs with a core (a lobe, not a strip of paper), the print under them and in their core washed out |
-//! | blurry | -9108 | [`blur`]: re-blur measure on the MRZ at its own character pitch, worst of four directions against sharp print; the card's most textured tiles without an MRZ |
+//! | blurry | -9108 | [`blur`]: re-blur measure on the MRZ at its own character pitch, worst of four directions against sharp print plus their spread; the card's strongest edges along the same four directions without an MRZ |
 //!
 //! [`check`] runs them all on the card region (from [`CardHints`]) and raises those whose score
 //! reaches the threshold of the configured [`Level`] (or an override). [`check_with`] also
@@ -16,6 +16,7 @@
 //! against the MRZ), which tampered counts.
 
 pub mod blur;
+mod blurry_edges;
 mod blurry_mrz;
 mod config;
 pub mod covered;
