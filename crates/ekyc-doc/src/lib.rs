@@ -22,6 +22,7 @@ mod error;
 mod geometry;
 mod glyph_height;
 mod letters;
+mod line_end;
 mod lines;
 mod reader;
 #[cfg(test)]

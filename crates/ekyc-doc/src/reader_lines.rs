@@ -16,6 +16,7 @@ use crate::ensemble::combine;
 use crate::error::DocError;
 use crate::geometry::{crop_rotated, Point, RotatedRect};
 use crate::letters::{fix_letter_fields, letters_plausible};
+use crate::line_end::closing_digit_moved;
 use crate::recognize::{TextRecognizer, LINE_HEIGHT};
 use crate::slots::assemble;
 use stretch::stretched_band;
@@ -291,7 +292,7 @@ impl MrzReader {
             eprintln!("  assembled {texts:?}");
         }
         let mut name_padded = false;
-        let (candidates, unread): (Vec<CandidateLine>, Vec<Vec<usize>>) = match assembled {
+        let (mut candidates, unread): (Vec<CandidateLine>, Vec<Vec<usize>>) = match assembled {
             // A line read at its full length keeps its own order: cells from positions can
             // split a name where its letters stand unevenly apart.
             Some(mut placed) => {
@@ -327,7 +328,17 @@ impl MrzReader {
             }
         };
         let confidence = lines.iter().map(|l| l.confidence).sum::<f32>() / lines.len() as f32;
-        resolve(&candidates).map(|reading| {
+        let mut resolved = resolve(&candidates);
+        // Kept only when its check digits hold: which cells the digits fill is then settled.
+        if !resolved.as_ref().is_some_and(|r| r.check_digits_valid) {
+            if let Some(moved) = closing_digit_moved(&candidates) {
+                if let Some(r) = resolve(&moved).filter(|r| r.check_digits_valid) {
+                    resolved = Some(r);
+                    candidates = moved;
+                }
+            }
+        }
+        resolved.map(|reading| {
             let mut reading = fix_letter_fields(reading, &candidates);
             let mut slack = 0.0;
             // A cell the recogniser skipped between two letters held a letter as likely as a

@@ -1,0 +1,83 @@
+//! The closing check digit placed a cell early. Every passport's and card's second line ends
+//! in its composite check digit, never in a filler; when the cells from positions end in a
+//! filler right after a run of digits (`…<<<<86<`), the digits were placed one cell early (the
+//! net merged one more filler of the run before them). Visas end in optional data, which may be
+//! a filler, so they are left alone.
+
+use ekyc_mrz::CandidateLine;
+
+/// The most likely character of a cell.
+fn top(cell: &[(char, f32)]) -> Option<char> {
+    cell.iter().max_by(|a, b| a.1.total_cmp(&b.1)).map(|a| a.0)
+}
+
+/// `candidates` with the second line's trailing digits moved one cell later and the filler
+/// that ended the line put before them, or `None` when the line does not end that way.
+pub fn closing_digit_moved(candidates: &[CandidateLine]) -> Option<Vec<CandidateLine>> {
+    let code = candidates.first()?.first().and_then(|c| top(c))?;
+    if code == 'V' || !matches!(candidates.len(), 2 | 3) {
+        return None;
+    }
+    let line = candidates.get(1)?;
+    let n = line.len();
+    if n < 30 || top(line.last()?)? != '<' {
+        return None;
+    }
+    // The digits just before the final filler, and the filler run before them.
+    let digits = line[..n - 1]
+        .iter()
+        .rev()
+        .take_while(|c| top(c).is_some_and(|ch| ch.is_ascii_digit()))
+        .count();
+    let before = n - 1 - digits;
+    if !(1..=2).contains(&digits) || before == 0 || top(&line[before - 1])? != '<' {
+        return None;
+    }
+    let mut moved = line.clone();
+    let filler = moved.remove(n - 1);
+    moved.insert(before, filler);
+    let mut out = candidates.to_vec();
+    out[1] = moved;
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cells(text: &str) -> CandidateLine {
+        text.chars().map(|c| vec![(c, 0.9)]).collect()
+    }
+
+    fn text(line: &CandidateLine) -> String {
+        line.iter().map(|c| top(c).unwrap()).collect()
+    }
+
+    #[test]
+    fn digits_placed_early_move_to_the_line_end() {
+        let lines = vec![
+            cells("POBRVNAKAMURA<<AIKO<<<<<<<<<<<<<<<<<<<<<<<<<"),
+            cells("02827427<8OXO9103166F2910024A8T6LU<<<<<<<86<"),
+        ];
+        let moved = closing_digit_moved(&lines).expect("moved");
+        assert_eq!(
+            text(&moved[1]),
+            "02827427<8OXO9103166F2910024A8T6LU<<<<<<<<86"
+        );
+        assert_eq!(moved[0], lines[0]);
+    }
+
+    #[test]
+    fn lines_ending_right_and_visas_stay() {
+        let right = vec![
+            cells("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"),
+            cells("L898902C36UTO7408122F1204159ZE184226B<<<<<10"),
+        ];
+        assert!(closing_digit_moved(&right).is_none());
+        let visa = vec![
+            cells("V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"),
+            cells("L8988901C4XXX4009078F96121096ZE184226B<<<<1<"),
+        ];
+        assert!(closing_digit_moved(&visa).is_none());
+    }
+}
