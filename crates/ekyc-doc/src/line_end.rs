@@ -1,8 +1,9 @@
-//! The closing check digit placed a cell early. Every passport's and card's second line ends
+//! The closing check digits placed a cell off. Every passport's and card's second line ends
 //! in its composite check digit, never in a filler; when the cells from positions end in a
 //! filler right after a run of digits (`…<<<<86<`), the digits were placed one cell early (the
-//! net merged one more filler of the run before them). Visas end in optional data, which may be
-//! a filler, so they are left alone.
+//! net merged one more filler of the run before them), and a filler between the last two
+//! digits after a filler run (`…<<<0<0`) was placed one cell late. Visas end in optional data,
+//! which may be a filler, so they are left alone.
 
 use ekyc_mrz::CandidateLine;
 
@@ -11,8 +12,9 @@ fn top(cell: &[(char, f32)]) -> Option<char> {
     cell.iter().max_by(|a, b| a.1.total_cmp(&b.1)).map(|a| a.0)
 }
 
-/// `candidates` with the second line's trailing digits moved one cell later and the filler
-/// that ended the line put before them, or `None` when the line does not end that way.
+/// `candidates` with the second line's closing digits put together at its end (the filler
+/// that ended the line or split them moved before them), or `None` when the line does not
+/// end that way.
 pub fn closing_digit_moved(candidates: &[CandidateLine]) -> Option<Vec<CandidateLine>> {
     let code = candidates.first()?.first().and_then(|c| top(c))?;
     if code == 'V' || !matches!(candidates.len(), 2 | 3) {
@@ -20,7 +22,22 @@ pub fn closing_digit_moved(candidates: &[CandidateLine]) -> Option<Vec<Candidate
     }
     let line = candidates.get(1)?;
     let n = line.len();
-    if n < 30 || top(line.last()?)? != '<' {
+    if n < 30 {
+        return None;
+    }
+    let is = |k: usize, want: fn(char) -> bool| top(&line[k]).is_some_and(want);
+    let filler = |c: char| c == '<';
+    let digit = |c: char| c.is_ascii_digit();
+    // `…<0<0`: the last two check digits split by a filler the net placed between them.
+    if is(n - 1, digit) && is(n - 2, filler) && is(n - 3, digit) && is(n - 4, filler) {
+        let mut moved = line.clone();
+        let gap = moved.remove(n - 2);
+        moved.insert(n - 3, gap);
+        let mut out = candidates.to_vec();
+        out[1] = moved;
+        return Some(out);
+    }
+    if top(line.last()?)? != '<' {
         return None;
     }
     // The digits just before the final filler, and the filler run before them.
@@ -65,6 +82,15 @@ mod tests {
             "02827427<8OXO9103166F2910024A8T6LU<<<<<<<<86"
         );
         assert_eq!(moved[0], lines[0]);
+        let split = vec![
+            cells("P<FRQOBRIEN<<ANNA<<<<<<<<<<<<<<<<<<<<<<<<<<<"),
+            cells("XE530515<6FRQ1801248M3510144<<<<<<<<<<<<<0<0"),
+        ];
+        let moved = closing_digit_moved(&split).expect("moved");
+        assert_eq!(
+            text(&moved[1]),
+            "XE530515<6FRQ1801248M3510144<<<<<<<<<<<<<<00"
+        );
     }
 
     #[test]
