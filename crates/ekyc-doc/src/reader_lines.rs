@@ -92,7 +92,7 @@ impl MrzReader {
     ) -> Result<LinesRead, DocError> {
         let mut read = self.read_lines(crops, band, None)?;
         // Boxes cut short of the layout's length: stretched and read again; the stretched
-        // band stands in for the band when it reads better.
+        // band stands in for the band when its reading is accepted.
         let stretched = match &read.attempt {
             Some(a) if a.accepted() => None,
             _ => stretched_band(band, &read.lines, crops.upside_down),
@@ -104,9 +104,12 @@ impl MrzReader {
                 let lines = again.attempt.as_ref().map(|a| &a.reading.lines);
                 eprintln!("  line boxes stretched to the layout's length: {lines:?}");
             }
+            // Only an accepted reading: the stretch is a guess, and a plausible reading kept
+            // from it ends the search before a wider look could read the band right.
             let better = match (&again.attempt, &read.attempt) {
-                (Some(s), Some(a)) => s.better_than(a),
-                (s, _) => s.is_some(),
+                (Some(s), Some(a)) => s.accepted() && s.better_than(a),
+                (Some(s), None) => s.accepted(),
+                (None, _) => false,
             };
             if better {
                 read = again;
