@@ -10,6 +10,10 @@
 //! [`CORE_DEPTH`] cells inside it is a strip of blank paper or background (the margin
 //! between two card images of a scan), not a reflection. And the lobe's core washes print
 //! out completely, while a white page keeps its text lines deep inside the clipped area.
+//! A lobe narrower than that (a window mirrored in the laminate) still has a thinner core
+//! ([`NARROW_CORE_DEPTH`]) and, being smooth, a lifted shoulder around its clipped part; it
+//! counts when clear of the photo's edge (a gap between images runs to it). An edge blob is
+//! background around a scanned card only while it holds little of the card.
 //! With a card predicted from the MRZ the share is taken of the card's deep part (the
 //! predicted page shrunk by [`crate::view::DEEP_SHRINK`]): the predicted page is often larger
 //! than the card, and the white around a scanned card lies at its edge.
@@ -31,10 +35,23 @@ const INK_FULL: f32 = 0.08;
 /// A blob reaching the photo's edge with less than this share of its cells on the card is
 /// white background around a scanned card (a lamp's lobe is centred on what it lights).
 const MIN_ON_CARD_AT_EDGE: f32 = 0.4;
+/// An edge blob holding at least this share of the card is not background around it: the
+/// light washed out the card itself (a lamp over the whole scene).
+const MIN_CARD_COVER: f32 = 0.5;
 /// Blobs with fewer card cells than this share of the card are specks.
 const MIN_BLOB_SHARE: f32 = 0.004;
 /// A core cell has every cell within this many cells (Chebyshev distance) in the blob.
 const CORE_DEPTH: isize = 3;
+/// The core of a lobe clear of the photo's edge may be this thin.
+const NARROW_CORE_DEPTH: isize = 2;
+/// A reflection is a smooth lobe: around its clipped part the card is still lifted above its
+/// own paper level, where a white printed element (a blank diamond, the paper between text
+/// blocks) ends sharply in the card's colours. Least lift (grey levels, white level of the
+/// ring 1–2 cells around the blob against the card's median) a narrow-core blob needs; the
+/// clean set's white elements reach 8, a narrow window 23.
+const NARROW_MIN_LIFT: f32 = 15.0;
+/// Cells of the ring around a blob whose lift is measured.
+const RING: isize = 2;
 /// Share of inked cells in a blob's core below which the print there is fully washed out,
 /// and above which it is a printed page (text lines run through a white page's core;
 /// reflections of the tune sets keep ≤ 1.4 %, the white passport page d012 4.5 %).
@@ -101,6 +118,8 @@ pub fn detect(v: &View) -> Detection {
     let mut clipped_share = 0.0f32;
     let mut coreless_share = 0.0f32;
     let mut counted = 0;
+    let mut narrow_lift = f32::NAN;
+    let paper = paper_level(&c);
     let mut largest = (0.0f32, 0.0f32, -1.0f32);
     for blob in &blobs {
         let on_card_cells = blob.iter().filter(|&&i| c.on_card[i]).count() as f32;
@@ -112,12 +131,26 @@ pub fn detect(v: &View) -> Detection {
             let (x, y) = (i % w, i / w);
             x == 0 || y == 0 || x + 1 == w || y + 1 == h
         });
-        if at_edge && on_card_cells < MIN_ON_CARD_AT_EDGE * blob.len() as f32 {
+        if at_edge
+            && on_card_cells < MIN_ON_CARD_AT_EDGE * blob.len() as f32
+            && on_card < MIN_CARD_COVER
+        {
             continue;
         }
         counted += 1;
         clipped_share += on_card;
-        let Some(core_ink) = core_ink_share(&c, blob) else {
+        // A narrow lobe (a mirrored window seen edge-on) has a thinner core; a strip that
+        // thin is a gap between two images of a scan only where it runs to the photo's edge.
+        let core_ink = core_ink_share(&c, blob, CORE_DEPTH).or_else(|| {
+            if at_edge {
+                return None;
+            }
+            let core = core_ink_share(&c, blob, NARROW_CORE_DEPTH)?;
+            let lift = shoulder_lift(&c, blob, paper);
+            narrow_lift = narrow_lift.max(lift);
+            (lift >= NARROW_MIN_LIFT).then_some(core)
+        });
+        let Some(core_ink) = core_ink else {
             coreless_share += on_card;
             continue;
         };
@@ -142,6 +175,53 @@ pub fn detect(v: &View) -> Detection {
         .with("largest_core_ink_share", largest.2)
         .with("coreless_share", coreless_share)
         .with("blobs", counted as f32)
+        .with(
+            "narrow_lift",
+            if narrow_lift.is_nan() {
+                -1.0
+            } else {
+                narrow_lift
+            },
+        )
+}
+
+/// The card's paper level: median white level of its cells.
+fn paper_level(c: &Cells) -> f32 {
+    let mut white: Vec<f32> = (0..c.w * c.h)
+        .filter(|&i| c.on_card[i])
+        .map(|i| c.white[i])
+        .collect();
+    quantile(&mut white, 0.5)
+}
+
+/// How far the median white level of the ring of cells within [`RING`] of the blob (on the
+/// card, outside the blob) lies above `paper`.
+fn shoulder_lift(c: &Cells, blob: &[usize], paper: f32) -> f32 {
+    let mut in_blob = vec![false; c.w * c.h];
+    for &i in blob {
+        in_blob[i] = true;
+    }
+    let mut ring = Vec::new();
+    for i in 0..c.w * c.h {
+        if in_blob[i] || !c.on_card[i] {
+            continue;
+        }
+        let (x, y) = ((i % c.w) as isize, (i / c.w) as isize);
+        let near = (-RING..=RING).any(|dy| {
+            (-RING..=RING).any(|dx| {
+                let (nx, ny) = (x + dx, y + dy);
+                nx >= 0
+                    && ny >= 0
+                    && (nx as usize) < c.w
+                    && (ny as usize) < c.h
+                    && in_blob[ny as usize * c.w + nx as usize]
+            })
+        });
+        if near {
+            ring.push(c.white[i]);
+        }
+    }
+    quantile(&mut ring, 0.5) - paper
 }
 
 fn ramp(x: f32, lo: f32, hi: f32) -> f32 {
@@ -149,8 +229,8 @@ fn ramp(x: f32, lo: f32, hi: f32) -> f32 {
 }
 
 /// Share of inked cells among the blob's core cells (those with the whole
-/// (2·[`CORE_DEPTH`] + 1)² neighbourhood in the blob); `None` when the blob has no core.
-fn core_ink_share(c: &Cells, blob: &[usize]) -> Option<f32> {
+/// (2·`depth` + 1)² neighbourhood in the blob); `None` when the blob has no core.
+fn core_ink_share(c: &Cells, blob: &[usize], depth: isize) -> Option<f32> {
     let mut in_blob = vec![false; c.w * c.h];
     for &i in blob {
         in_blob[i] = true;
@@ -158,8 +238,8 @@ fn core_ink_share(c: &Cells, blob: &[usize]) -> Option<f32> {
     let (w, h) = (c.w as isize, c.h as isize);
     let is_core = |i: usize| {
         let (x, y) = ((i % c.w) as isize, (i / c.w) as isize);
-        (-CORE_DEPTH..=CORE_DEPTH).all(|dy| {
-            (-CORE_DEPTH..=CORE_DEPTH).all(|dx| {
+        (-depth..=depth).all(|dy| {
+            (-depth..=depth).all(|dx| {
                 let (nx, ny) = (x + dx, y + dy);
                 nx >= 0 && ny >= 0 && nx < w && ny < h && in_blob[(ny * w + nx) as usize]
             })
@@ -198,17 +278,17 @@ mod tests {
     fn a_lobe_has_a_washed_out_core_a_strip_has_none() {
         let lobe = clipped_cells(20, 20, |_, _| false);
         let all: Vec<usize> = (0..400).collect();
-        assert_eq!(core_ink_share(&lobe, &all), Some(0.0));
+        assert_eq!(core_ink_share(&lobe, &all, CORE_DEPTH), Some(0.0));
         let strip = clipped_cells(20, 5, |_, _| false);
         let all: Vec<usize> = (0..100).collect();
-        assert_eq!(core_ink_share(&strip, &all), None);
+        assert_eq!(core_ink_share(&strip, &all, CORE_DEPTH), None);
     }
 
     #[test]
     fn a_white_page_keeps_text_lines_in_its_core() {
         let page = clipped_cells(20, 20, |_, y| y % 5 == 0);
         let all: Vec<usize> = (0..400).collect();
-        let ink = core_ink_share(&page, &all).unwrap();
+        let ink = core_ink_share(&page, &all, CORE_DEPTH).unwrap();
         assert!(ink >= CORE_INK_FULL, "core ink {ink}");
     }
 
@@ -239,5 +319,62 @@ mod tests {
         });
         let d = detect(&View::new(&lobe, &CardHints::default()));
         assert!(d.score > 0.05, "{d:?}");
+    }
+
+    #[test]
+    fn a_lamp_over_the_whole_scene_is_a_reflection_a_scan_margin_is_not() {
+        // Everything clipped: the blob runs off every edge, yet it holds the whole card.
+        let blown = photo(|_, _| 300.0);
+        let d = detect(&View::new(&blown, &CardHints::default()));
+        assert!(d.score > 0.3, "{d:?}");
+        // White paper around a scanned card: clipped at the edges, the card itself printed.
+        let margin = photo(|x, y| {
+            let inside = (90..550).contains(&x) && (70..370).contains(&y);
+            if inside {
+                0.0
+            } else {
+                255.0
+            }
+        });
+        let d = detect(&View::new(&margin, &CardHints::default()));
+        assert_eq!(d.score, 0.0, "{d:?}");
+    }
+
+    /// A 50-px band (5–6 cells: no 7×7 core) across the middle of the card, clipped, with
+    /// `shoulder(d)` grey levels of light `d` px outside it.
+    fn band(shoulder: impl Fn(f32) -> f32) -> RgbImage {
+        photo(move |x, y| {
+            if !(100..340).contains(&y) {
+                return 0.0;
+            }
+            let d = if x < 300 {
+                300.0 - x as f32
+            } else if x >= 350 {
+                x as f32 - 349.0
+            } else {
+                return 300.0;
+            };
+            shoulder(d)
+        })
+    }
+
+    #[test]
+    fn a_narrow_lobe_counts_a_white_printed_bar_does_not() {
+        // A mirrored window: its light fades over a few cells around the clipped part.
+        let window = band(|d| 55.0 * (-d / 25.0).exp());
+        let d = detect(&View::new(&window, &CardHints::default()));
+        assert!(d.score > 0.03, "{d:?}");
+        assert!(
+            d.evidence("narrow_lift").unwrap() >= NARROW_MIN_LIFT,
+            "{d:?}"
+        );
+        // A white bar printed on the card ends sharply in the card's own colours.
+        let bar = band(|_| 0.0);
+        let d = detect(&View::new(&bar, &CardHints::default()));
+        assert_eq!(d.score, 0.0, "{d:?}");
+        assert!(
+            d.evidence("narrow_lift").unwrap() < NARROW_MIN_LIFT,
+            "{d:?}"
+        );
     }
 }
