@@ -1,11 +1,16 @@
 //! The closing check digits placed a cell off. Every passport's and card's second line ends
 //! in its composite check digit, never in a filler; when the cells from positions end in a
-//! filler right after a run of digits (`…<<<<86<`), the digits were placed one cell early (the
-//! net merged one more filler of the run before them), and a filler between the last two
+//! filler or up to three right after a run of digits (`…<<<<86<`, `…<<06<<<`), the digits
+//! were placed early (the net merged fillers of the run before them), and a filler between the last two
 //! digits after a filler run (`…<<<0<0`) was placed one cell late. Visas end in optional data,
 //! which may be a filler, so they are left alone.
 
 use ekyc_mrz::CandidateLine;
+
+/// Most fillers a line may end in and still be taken for closing digits placed early: the net
+/// merges a cell or two of a long filler run, and a line box cut short at its start shifts the
+/// whole line by up to three cells.
+const MAX_TRAILING_FILLERS: usize = 3;
 
 /// The most likely character of a cell.
 fn top(cell: &[(char, f32)]) -> Option<char> {
@@ -37,22 +42,28 @@ pub fn closing_digit_moved(candidates: &[CandidateLine]) -> Option<Vec<Candidate
         out[1] = moved;
         return Some(out);
     }
-    if top(line.last()?)? != '<' {
+    // The fillers that end the line, the digits before them, and the filler run before those.
+    let trailing = line
+        .iter()
+        .rev()
+        .take_while(|c| top(c) == Some('<'))
+        .count();
+    if !(1..=MAX_TRAILING_FILLERS).contains(&trailing) {
         return None;
     }
-    // The digits just before the final filler, and the filler run before them.
-    let digits = line[..n - 1]
+    let end = n - trailing;
+    let digits = line[..end]
         .iter()
         .rev()
         .take_while(|c| top(c).is_some_and(|ch| ch.is_ascii_digit()))
         .count();
-    let before = n - 1 - digits;
+    let before = end - digits;
     if !(1..=2).contains(&digits) || before == 0 || top(&line[before - 1])? != '<' {
         return None;
     }
     let mut moved = line.clone();
-    let filler = moved.remove(n - 1);
-    moved.insert(before, filler);
+    let fillers: Vec<_> = moved.drain(end..).collect();
+    moved.splice(before..before, fillers);
     let mut out = candidates.to_vec();
     out[1] = moved;
     Some(out)
@@ -82,6 +93,15 @@ mod tests {
             "02827427<8OXO9103166F2910024A8T6LU<<<<<<<<86"
         );
         assert_eq!(moved[0], lines[0]);
+        let three = vec![
+            cells("P<D<<ROSSI<<NOOR<<<<<<<<<<<<<<<<<<<<<<<<<<<<"),
+            cells("7597204<<6D<<6204109M2803272<<<<<<<<<<<06<<<"),
+        ];
+        let moved = closing_digit_moved(&three).expect("moved");
+        assert_eq!(
+            text(&moved[1]),
+            "7597204<<6D<<6204109M2803272<<<<<<<<<<<<<<06"
+        );
         let split = vec![
             cells("P<FRQOBRIEN<<ANNA<<<<<<<<<<<<<<<<<<<<<<<<<<<"),
             cells("XE530515<6FRQ1801248M3510144<<<<<<<<<<<<<0<0"),
@@ -105,5 +125,10 @@ mod tests {
             cells("L8988901C4XXX4009078F96121096ZE184226B<<<<1<"),
         ];
         assert!(closing_digit_moved(&visa).is_none());
+        let four = vec![
+            cells("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"),
+            cells("L898902C36UTO7408122F1204159ZE184<<<<<<<10<<<<"),
+        ];
+        assert!(closing_digit_moved(&four).is_none());
     }
 }
