@@ -81,13 +81,19 @@ fn name_field(format: MrzFormat) -> (usize, usize) {
 /// 30-39 places with no separator is not printed in practice), no "KKK" (fillers misread), and
 /// at most one "<<" before its padding: ICAO 9303 separates the primary identifier from the
 /// secondary one once, and names within each by a single '<'. A second separator is a letter
-/// pair misread or merged ("NOOR" read as "N<<OR").
+/// pair misread or merged ("NOOR" read as "N<<OR"); three fillers between names, or a name
+/// field starting with one, is a letter the recogniser skipped ("ROSSI<<NOOR" read as
+/// "ROSS<<<NOOR").
 fn names_plausible(reading: &MrzReading) -> bool {
     let (line, start) = name_field(reading.format);
     reading.lines.get(line).is_none_or(|l| {
         let name: String = l.chars().skip(start).collect();
         let names = name.trim_end_matches('<');
-        name.contains('<') && !name.contains("KKK") && names.matches("<<").count() <= 1
+        name.contains('<')
+            && !name.starts_with('<')
+            && !name.contains("KKK")
+            && !names.contains("<<<")
+            && names.matches("<<").count() <= 1
     })
 }
 
@@ -312,6 +318,12 @@ mod tests {
         let read = parse(&[split.as_str(), TD3[1]]).expect("parses");
         assert!(read.check_digits_valid);
         assert!(!letters_plausible(&read));
+        // A letter skipped at a name's end ("ERIKSSON<<ANNA" read "ERIKSSO<<<ANNA") or start.
+        for skipped in ["ERIKSSO<<<ANNA", "<RIKSSON<<ANNA"] {
+            let line = TD3[0].replacen("ERIKSSON<<ANNA", skipped, 1);
+            let read = parse(&[line.as_str(), TD3[1]]).expect("parses");
+            assert!(!letters_plausible(&read), "{skipped}");
+        }
         let germany = TD3[1].replace("UTO", "D<<");
         let read = parse(&[TD3[0], germany.as_str()]).expect("parses");
         assert!(letters_plausible(&read));
