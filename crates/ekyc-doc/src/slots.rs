@@ -326,14 +326,19 @@ pub fn line_length(lines: &[RecognizedLine], grid: &Grid) -> Option<usize> {
 /// one cell with no free neighbour: the grid does not describe this line.
 pub fn place(line: &RecognizedLine, index: usize, grid: &Grid, len: usize) -> Option<PlacedLine> {
     let mut cells: Vec<Option<Vec<(char, f32)>>> = vec![None; len];
-    for ((c, &x), alts) in line
+    let at: Vec<f32> = line
+        .positions
+        .iter()
+        .map(|&x| grid.cell(index, x))
+        .collect();
+    let targets = word_cells(&line.text, &at);
+    for (((c, &at), alts), k) in line
         .text
         .chars()
-        .zip(&line.positions)
+        .zip(&at)
         .zip(&line.alternatives)
+        .zip(targets)
     {
-        let at = grid.cell(index, x);
-        let k = at.round();
         if k < 0.0 || k >= len as f32 {
             if c == '<' {
                 continue;
@@ -369,6 +374,72 @@ pub fn place(line: &RecognizedLine, index: usize, grid: &Grid, len: usize) -> Op
         .map(|c| c.unwrap_or_else(|| vec![('<', 1.0)]))
         .collect();
     Some(PlacedLine { cells, unread })
+}
+
+/// Largest step between the cell offsets of a word's two parts (median of `cell - index in
+/// word` on each side of a split) for its letters to be taken as adjacent: a letter the
+/// recogniser skipped shifts the rest of the word by a whole cell, an uneven pitch by a third.
+const MAX_WORD_STEP: f32 = 0.6;
+
+/// A word is laid from its median offset only when that offset is this far from a half cell:
+/// nearer, the grid cannot tell which of two cells the word starts in.
+const MIN_ROUNDING_MARGIN: f32 = 0.15;
+
+/// The cell each character goes to: its fractional cell `at` rounded, except in a word (a run
+/// of letters and digits read with no filler between them). The recogniser reads a single
+/// filler between letters reliably, so a word fills adjacent cells; where its cells round
+/// apart or onto each other (a pitch uneven along the line), it is laid into adjacent cells
+/// from its median offset — unless its offsets step by a whole cell somewhere (a skipped
+/// letter, whose cell stays unread), its offset lies near a half cell, or it would leave too
+/// few cells for the fillers read before it.
+fn word_cells(text: &str, at: &[f32]) -> Vec<f32> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out: Vec<f32> = at.iter().map(|a| a.round()).collect();
+    // The last letter or digit's cell and the fillers read since: a word starts at least one
+    // cell per filler read after it (merged runs read fewer fillers, never more).
+    let mut previous: Option<f32> = None;
+    let mut fillers = 0.0;
+    let mut start = 0;
+    while start < chars.len() {
+        if chars[start] == '<' {
+            fillers += 1.0;
+            start += 1;
+            continue;
+        }
+        let end = (start..chars.len())
+            .find(|&k| chars[k] == '<')
+            .unwrap_or(chars.len());
+        if end - start >= 2 {
+            let offsets: Vec<f32> = (start..end).map(|k| at[k] - (k - start) as f32).collect();
+            let steps = (1..offsets.len())
+                .map(|s| (median(&offsets[..s]) - median(&offsets[s..])).abs())
+                .fold(0.0f32, f32::max);
+            let offset = median(&offsets);
+            let first = offset.round();
+            let clear = (offset - offset.floor() - 0.5).abs() >= MIN_ROUNDING_MARGIN;
+            let room = previous.is_none_or(|p| first > p + fillers);
+            if steps < MAX_WORD_STEP && clear && room {
+                for (j, cell) in out[start..end].iter_mut().enumerate() {
+                    *cell = first + j as f32;
+                }
+            }
+        }
+        previous = Some(out[end - 1]);
+        fillers = 0.0;
+        start = end;
+    }
+    out
+}
+
+fn median(values: &[f32]) -> f32 {
+    let mut v = values.to_vec();
+    v.sort_by(f32::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
 }
 
 /// The last line of every layout (TD1: its second) ends with a check digit in its last cell. The last letter or

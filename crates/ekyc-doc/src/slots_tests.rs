@@ -167,3 +167,27 @@ fn two_characters_in_one_cell_spread_to_a_free_neighbour() {
     assert_eq!(placed.cells[36][0].0, 'B');
     assert_eq!(placed.cells[37][0].0, 'K');
 }
+
+#[test]
+fn a_word_whose_cells_round_apart_fills_adjacent_cells() {
+    // Recorded on a tilted passport: the pitch runs uneven across ROSSI, so its second S
+    // rounded a cell late and the `<<` after it lost a filler ("ROS<SI<SVEN").
+    let cells = [2.0, 3.1, 4.2, 5.2, 5.8, 6.9, 8.5, 9.1];
+    let text = "GBRROSSI<SVEN";
+    let at: Vec<f32> = cells
+        .iter()
+        .copied()
+        .chain([11.3, 12.4, 12.9, 14.0, 15.1])
+        .collect();
+    let placed = word_cells(text, &at);
+    assert_eq!(
+        placed,
+        vec![2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 11.0, 12.0, 13.0, 14.0, 15.0]
+    );
+    // A skipped letter steps the rest of its word by a cell: the word is left as read.
+    let skipped = [5.0, 6.1, 6.9, 9.0, 10.1, 10.9];
+    assert_eq!(
+        word_cells("ERISSO", &skipped),
+        vec![5.0, 6.0, 7.0, 9.0, 10.0, 11.0]
+    );
+}
