@@ -181,34 +181,8 @@ struct Search<'a> {
     /// [`TEXT_PAGE_BANDS`] bands were read and none had an MRZ-like line: only the closer
     /// look is left.
     text_page: bool,
-}
-
-/// An accepted reading (located by `look`'s band), or `None` after keeping it in
-/// `search.best` if it beats the best so far.
-fn keep(
-    attempt: Option<Attempt>,
-    look: &BandLook,
-    upside_down: bool,
-    search: &mut Search<'_>,
-) -> Option<LocatedMrz> {
-    let mut attempt = attempt?;
-    if debug_enabled() {
-        eprintln!(
-            "mrz attempt turn {} upside_down {upside_down} valid {} lines {:?}",
-            look.quarter_turns, attempt.reading.check_digits_valid, attempt.reading.lines
-        );
-    }
-    attempt.corners = band_corners(look.band, upside_down, look.quarter_turns, look.image);
-    if let Some(view) = &search.tilted {
-        attempt.corners = attempt.corners.map(|p| view.image_point(p));
-    }
-    if attempt.accepted() {
-        return Some(attempt.located());
-    }
-    if search.best.as_ref().is_none_or(|b| attempt.better_than(b)) {
-        search.best = Some(attempt);
-    }
-    None
+    /// Readings whose check digits held but that a look doubted.
+    doubted: DoubtedReadings,
 }
 
 /// An MRZ reading and where its band lies in the image: corners in image pixels in reading
@@ -323,7 +297,10 @@ impl MrzReader {
         if let Some(side) = self.opts.fine_side {
             if !search.plausible() {
                 search.budget = search.bands_read + self.opts.max_bands_fine;
-                if let Some(found) = self.search_turn(image, 0, Some(side), &mut search)? {
+                // Closer on the page turned so that its text lies flat: the detector misses
+                // small lines standing upright.
+                let turn = flat_turn(search.text_angle);
+                if let Some(found) = self.search_turn(image, turn, Some(side), &mut search)? {
                     return Ok(found);
                 }
             }
@@ -589,7 +566,8 @@ use lines_read::LineCrops;
 #[path = "reader_regions.rs"]
 mod regions;
 pub(crate) use regions::debug_enabled;
+use regions::{keep, DoubtedReadings};
 pub(crate) use regions::{read_before, third_line_added};
 #[path = "reader_tilt.rs"]
 mod tilt;
-use tilt::{tilt_to_try, TiltedView};
+use tilt::{flat_turn, tilt_to_try, TiltedView};

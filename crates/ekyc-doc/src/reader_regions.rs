@@ -1,5 +1,8 @@
-//! Which bands the reader has read already, and its debug switch.
+//! What the reader has seen already (bands read, readings doubted), keeping an attempt, and
+//! the debug switch.
 
+use super::{Attempt, BandLook, LocatedMrz, Search};
+use crate::band::band_corners;
 use crate::geometry::RotatedRect;
 
 /// `EKYC_MRZ_DEBUG` set: the reader prints each look and reading on stderr.
@@ -39,4 +42,72 @@ pub(crate) fn third_line_added(
         .filter(|(r, _)| same_place(r, region))
         .peekable();
     lines == 3 && before.peek().is_some() && before.all(|(r, _)| r.height < 0.8 * region.height)
+}
+
+/// Readings whose check digits all held but that some look doubted: that look saw a rival
+/// reading the check digits cannot refute (`OO` for `00` at weights 7 and 3). The doubt is about
+/// the reading, not the look, so a later look reading the same lines without seeing the rival
+/// proves nothing against it.
+#[derive(Debug, Default)]
+pub(crate) struct DoubtedReadings(Vec<Vec<String>>);
+
+impl DoubtedReadings {
+    /// Remember `lines` when this look `doubted` them; whether any look so far did.
+    pub(crate) fn seen(&mut self, lines: &[String], doubted: bool) -> bool {
+        let before = self.0.iter().any(|l| l == lines);
+        if doubted && !before {
+            self.0.push(lines.to_vec());
+        }
+        doubted || before
+    }
+}
+
+/// An accepted reading (located by `look`'s band), or `None` after keeping it in
+/// `search.best` if it beats the best so far.
+pub(super) fn keep(
+    attempt: Option<Attempt>,
+    look: &BandLook,
+    upside_down: bool,
+    search: &mut Search<'_>,
+) -> Option<LocatedMrz> {
+    let mut attempt = attempt?;
+    if debug_enabled() {
+        eprintln!(
+            "mrz attempt turn {} upside_down {upside_down} valid {} lines {:?}",
+            look.quarter_turns, attempt.reading.check_digits_valid, attempt.reading.lines
+        );
+    }
+    attempt.corners = band_corners(look.band, upside_down, look.quarter_turns, look.image);
+    if let Some(view) = &search.tilted {
+        attempt.corners = attempt.corners.map(|p| view.image_point(p));
+    }
+    let doubted = search
+        .doubted
+        .seen(&attempt.reading.lines, attempt.slack < 0.0);
+    if attempt.accepted() {
+        if !doubted {
+            return Some(attempt.located());
+        }
+        attempt.reading.check_digits_valid = false;
+    }
+    if search.best.as_ref().is_none_or(|b| attempt.better_than(b)) {
+        search.best = Some(attempt);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DoubtedReadings;
+
+    #[test]
+    fn a_reading_doubted_once_stays_doubted_in_later_looks() {
+        let read = |s: &str| vec![s.to_string(), "L898902C36<<<<".to_string()];
+        let mut doubted = DoubtedReadings::default();
+        assert!(!doubted.seen(&read("I<ESZOO618"), false));
+        assert!(doubted.seen(&read("I<ESZ00618"), true));
+        // A later look without the rival: still doubted. Other lines are not.
+        assert!(doubted.seen(&read("I<ESZ00618"), false));
+        assert!(!doubted.seen(&read("I<ESZOO618"), false));
+    }
 }

@@ -62,6 +62,13 @@ pub(super) fn tilt_from_quarter_turn(angle: f32) -> f32 {
     angle - (angle / q).round() * q
 }
 
+/// The quarter turn (0 or 1) that lays text at `angle` (radians) flat, reading in one of its
+/// two directions; upright when the direction is unknown.
+pub(super) fn flat_turn(text_angle: Option<f32>) -> u8 {
+    let q = std::f32::consts::FRAC_PI_2;
+    text_angle.map_or(0, |a| u8::from((a / q).round().rem_euclid(2.0) == 1.0))
+}
+
 /// The direction to turn the page by for a tilted look: the text's direction on the first look,
 /// when it lies well between two quarter turns.
 pub(super) fn tilt_to_try(text_angle: Option<f32>) -> Option<f32> {
@@ -102,6 +109,16 @@ mod tests {
         assert_eq!(tilt_to_try(Some(deg(2.0))), None);
         assert_eq!(tilt_to_try(Some(deg(-75.0))), Some(deg(-75.0)));
         assert_eq!(tilt_to_try(None), None);
+    }
+
+    #[test]
+    fn the_closer_look_turns_upright_lines_flat() {
+        let deg = |d: f32| Some(d.to_radians());
+        assert_eq!(flat_turn(deg(-88.8)), 1);
+        assert_eq!(flat_turn(deg(81.0)), 1);
+        assert_eq!(flat_turn(deg(2.0)), 0);
+        assert_eq!(flat_turn(deg(-30.0)), 0);
+        assert_eq!(flat_turn(None), 0);
     }
 
     #[test]
