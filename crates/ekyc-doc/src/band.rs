@@ -131,7 +131,7 @@ fn bands_along(boxes: &[TextBox], angle: f32, out: &mut Vec<(f32, Band)>) {
         .filter(|b| normalise_half_turn(b.rect.angle - angle).abs() <= MAX_ANGLE_DIFF)
         .map(|b| to_span(&b.rect, u, v))
         .collect();
-    let lines = split_double_lines(merge_into_lines(spans));
+    let lines = join_pieces_beside_long_lines(split_double_lines(merge_into_lines(spans)));
     let long: Vec<Span> = lines
         .into_iter()
         .filter(|s| s.height() > 0.0 && s.width() / s.height() >= MRZ_ASPECT)
@@ -236,6 +236,61 @@ fn merge_into_lines(mut spans: Vec<Span>) -> Vec<Span> {
     lines
 }
 
+/// Pieces of one row that a long line next to it spans: an MRZ line the detector cut where its
+/// small print faded into the background pattern, far more than the gaps
+/// [`merge_into_lines`] joins. MRZ lines have one length, so the neighbour vouches for the gap.
+/// The row's pieces become one line when they lie within the long line's extent and together
+/// cover at least [`MIN_JOINED_SHARE`] of it.
+fn join_pieces_beside_long_lines(lines: Vec<Span>) -> Vec<Span> {
+    let mut out = lines.clone();
+    for l in lines
+        .iter()
+        .filter(|s| s.height() > 0.0 && s.width() / s.height() >= MRZ_ASPECT)
+    {
+        let slack = 0.05 * l.width();
+        let beside = |s: &Span| {
+            let h = l.height().min(s.height());
+            let gap = (s.v_mid() - l.v_mid()).abs();
+            l.height().max(s.height()) <= 1.6 * h
+                && gap > 0.5 * h
+                && gap <= 2.0 * l.height().max(s.height())
+                && s.u0 >= l.u0 - slack
+                && s.u1 <= l.u1 + slack
+        };
+        for side in [-1.0f32, 1.0] {
+            let row: Vec<usize> = (0..out.len())
+                .filter(|&k| beside(&out[k]) && (out[k].v_mid() - l.v_mid()) * side > 0.0)
+                .collect();
+            let Some(&first) = row.first() else { continue };
+            let same_row = row.iter().all(|&k| {
+                let (a, b) = (&out[first], &out[k]);
+                a.v1.min(b.v1) - a.v0.max(b.v0) >= 0.6 * a.height().min(b.height())
+            });
+            let (u0, u1) = row.iter().fold((f32::MAX, f32::MIN), |(a, b), &k| {
+                (a.min(out[k].u0), b.max(out[k].u1))
+            });
+            if row.len() < 2 || !same_row || u1 - u0 < MIN_JOINED_SHARE * l.width() {
+                continue;
+            }
+            let joined = row.iter().fold(out[first], |j, &k| Span {
+                u0,
+                u1,
+                v0: j.v0.min(out[k].v0),
+                v1: j.v1.max(out[k].v1),
+            });
+            for &k in row.iter().rev() {
+                out.remove(k);
+            }
+            out.push(joined);
+        }
+    }
+    out.sort_by(|a, b| a.v_mid().total_cmp(&b.v_mid()));
+    out
+}
+
+/// Share of the long line's length a row of pieces must cover to be joined into one line.
+const MIN_JOINED_SHARE: f32 = 0.8;
+
 /// A long line about twice (or three times) as tall as other long lines of about its length
 /// holds that many text rows run together: cut it into equal rows. Lines of other lengths are
 /// no reference (they may be set in another font size).
@@ -336,6 +391,28 @@ mod tests {
             },
             score: 0.9,
         }
+    }
+
+    #[test]
+    fn a_line_cut_in_pieces_beside_a_long_line_is_joined() {
+        // Line 2 of a passport MRZ, cut where its print faded: two pieces 215 px apart.
+        let boxes = [
+            tb(445.0, 306.0, 720.0, 27.0, 0.0),
+            tb(179.0, 334.0, 192.0, 26.0, 0.0),
+            tb(647.0, 336.0, 315.0, 25.0, 0.0),
+        ];
+        let bands = find_bands(&boxes);
+        assert_eq!(bands.first().map(|b| b.lines.len()), Some(2), "{bands:?}");
+        let second = bands[0].lines[1];
+        assert!((second.width - 722.0).abs() < 5.0, "{second:?}");
+        // Pieces covering too little of the long line (a label and a value under a rule) stay
+        // apart: no band.
+        let boxes = [
+            tb(445.0, 306.0, 720.0, 27.0, 0.0),
+            tb(179.0, 334.0, 192.0, 26.0, 0.0),
+            tb(420.0, 336.0, 150.0, 25.0, 0.0),
+        ];
+        assert!(find_bands(&boxes).is_empty());
     }
 
     #[test]
