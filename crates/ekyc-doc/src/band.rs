@@ -94,9 +94,25 @@ fn directions(boxes: &[TextBox]) -> Vec<f32> {
 /// Candidate MRZ bands, most plausible first: long lines of equal length score highest, and
 /// so do the widest bands (an MRZ spans its document, unlike paragraphs of small print).
 pub fn find_bands(boxes: &[TextBox]) -> Vec<Band> {
+    find_bands_with(boxes, Pieces::Joined)
+}
+
+/// Whether pieces of a row beside a long line are joined (see
+/// [`join_pieces_beside_long_lines`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Pieces {
+    /// On the page: the detector cuts a small MRZ line where its print fades.
+    Joined,
+    /// On a band's own view, where the lines are large: a line found in pieces there is left
+    /// to the band's first extent (joining took foreign print into a line on seed 211).
+    Apart,
+}
+
+/// As [`find_bands`], joining pieces of a row or not.
+pub(crate) fn find_bands_with(boxes: &[TextBox], pieces: Pieces) -> Vec<Band> {
     let mut scored: Vec<(f32, Band)> = Vec::new();
     for angle in directions(boxes) {
-        bands_along(boxes, angle, &mut scored);
+        bands_along(boxes, angle, pieces, &mut scored);
     }
     let width = |b: &Band| b.lines.first().map_or(0.0, |r| r.width);
     let widest = scored.iter().map(|(_, b)| width(b)).fold(0.0, f32::max);
@@ -123,7 +139,7 @@ fn same_lines(a: &Band, b: &Band) -> bool {
         })
 }
 
-fn bands_along(boxes: &[TextBox], angle: f32, out: &mut Vec<(f32, Band)>) {
+fn bands_along(boxes: &[TextBox], angle: f32, pieces: Pieces, out: &mut Vec<(f32, Band)>) {
     let u = Point::new(angle.cos(), angle.sin());
     let v = Point::new(-u.y, u.x);
     let spans: Vec<Span> = boxes
@@ -131,7 +147,10 @@ fn bands_along(boxes: &[TextBox], angle: f32, out: &mut Vec<(f32, Band)>) {
         .filter(|b| normalise_half_turn(b.rect.angle - angle).abs() <= MAX_ANGLE_DIFF)
         .map(|b| to_span(&b.rect, u, v))
         .collect();
-    let lines = join_pieces_beside_long_lines(split_double_lines(merge_into_lines(spans)));
+    let mut lines = split_double_lines(merge_into_lines(spans));
+    if pieces == Pieces::Joined {
+        lines = join_pieces_beside_long_lines(lines);
+    }
     let long: Vec<Span> = lines
         .into_iter()
         .filter(|s| s.height() > 0.0 && s.width() / s.height() >= MRZ_ASPECT)

@@ -10,7 +10,9 @@ use ekyc_infer::{Engine, SessionOptions};
 use ekyc_mrz::{DoubtLimits, MrzReading};
 use image::RgbImage;
 
-use crate::band::{band_corners, band_region, dominant_angle, find_bands, Band};
+use crate::band::{
+    band_corners, band_region, dominant_angle, find_bands, find_bands_with, Band, Pieces,
+};
 use crate::detect::{DetectorOptions, TextDetector};
 use crate::error::DocError;
 use crate::geometry::{cover_span, crop_rotated, unturned, Point, RotatedRect};
@@ -549,7 +551,7 @@ impl MrzReader {
             (extend + line_h) * scale,
             (extend + tight.width - line_h) * scale,
         );
-        let found = find_bands(&boxes)
+        let found = find_bands_with(&boxes, Pieces::Apart)
             .into_iter()
             .find(|b| b.lines.len() == band.lines.len())
             .map(|b| Band {
