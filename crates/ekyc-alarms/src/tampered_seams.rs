@@ -125,13 +125,14 @@ fn transpose(a: &[f32], w: usize, h: usize) -> Vec<f32> {
     out
 }
 
-/// Best value of `m` (w × h) in the box around (x, y) ± SLACK.
-fn near(m: &[f32], w: usize, h: usize, x: isize, y: isize) -> f32 {
+/// Best value in the box around (x, y) ± SLACK of a w × h map stored transposed
+/// (`m_t[x * h + y]`, as the row cuts are computed: no transposing back).
+fn near_transposed(m_t: &[f32], w: usize, h: usize, x: isize, y: isize) -> f32 {
     let s = SLACK as isize;
     let mut best = 0.0f32;
-    for yy in (y - s).max(0)..=(y + s).min(h as isize - 1) {
-        for xx in (x - s).max(0)..=(x + s).min(w as isize - 1) {
-            best = best.max(m[yy as usize * w + xx as usize]);
+    for xx in (x - s).max(0)..=(x + s).min(w as isize - 1) {
+        for yy in (y - s).max(0)..=(y + s).min(h as isize - 1) {
+            best = best.max(m_t[xx as usize * h + yy as usize]);
         }
     }
     best
@@ -191,8 +192,8 @@ pub fn strongest_corners(v: &View) -> Corners {
         let cuts = Cuts {
             // vert[y * w + x]: run rows y..y+run at column boundary x.
             vert: run_contrast(&col_excess, w, h, run),
-            // horiz[y * w + x]: run columns x..x+run_across at row boundary y.
-            horiz: transpose(&run_contrast(&row_excess, h, w, run_across), h, w),
+            // horiz_t[x * h + y]: run columns x..x+run_across at row boundary y.
+            horiz_t: run_contrast(&row_excess, h, w, run_across),
             w,
             h,
         };
@@ -213,7 +214,7 @@ pub fn strongest_corners(v: &View) -> Corners {
 /// Cut-contrast maps of one run length over the examined region (w × h).
 struct Cuts {
     vert: Vec<f32>,
-    horiz: Vec<f32>,
+    horiz_t: Vec<f32>,
     w: usize,
     h: usize,
 }
@@ -227,7 +228,7 @@ impl Cuts {
         run_across: usize,
         on_card: &dyn Fn(usize, usize) -> bool,
     ) -> Corner {
-        let (vert, horiz, w, h) = (&self.vert, &self.horiz, self.w, self.h);
+        let (vert, horiz_t, w, h) = (&self.vert, &self.horiz_t, self.w, self.h);
         let mut order: Vec<usize> = (0..vert.len()).filter(|&i| vert[i] > MIN_CUT).collect();
         order.sort_by(|&a, &b| vert[b].total_cmp(&vert[a]));
         let mut best = Corner::default();
@@ -242,8 +243,13 @@ impl Cuts {
                     continue;
                 }
                 let (xi, yi) = (x as isize, cy as isize);
-                let across =
-                    near(horiz, w, h, xi, yi).max(near(horiz, w, h, xi - run_across as isize, yi));
+                let across = near_transposed(horiz_t, w, h, xi, yi).max(near_transposed(
+                    horiz_t,
+                    w,
+                    h,
+                    xi - run_across as isize,
+                    yi,
+                ));
                 let score = cut.min(across);
                 if score > best.score {
                     best = Corner { score, x, y: cy };
