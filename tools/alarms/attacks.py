@@ -2,6 +2,8 @@
 Each attack varies several things at once (shape, light, copy process, screen pitch...) so a
 detector cannot key on one artefact."""
 
+import copy
+
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont, ImageOps
 
@@ -205,9 +207,38 @@ def paste_face(out, corners, h_fwd, rng, severity, box, face_path):
     return paste_patch(out, face, (x0, y0), rng, severity)
 
 
+RETYPE_CHARS = list("ABCDEFGHJKLMNPRSTUVWXYZ0123456789 .")
+
+
+def clamp_box(box, shape):
+    H, W = shape[:2]
+    x0, y0, x1, y1 = box
+    return max(0, x0), max(0, y0), min(W - 1, x1), min(H - 1, y1)
+
+
+def field_patch_box(h_fwd, box, widen):
+    """The photo's axis-aligned box over a field: all four corners of the field mapped, so on
+    a tilted card the patch covers the whole field, then widened by `widen` to the right."""
+    q = apply_h(h_fwd, [(box[0], box[1]), (box[2], box[1]), (box[2], box[3]), (box[0], box[3])])
+    x0, y0 = q.min(0).astype(int) - 3
+    x1, y1 = q.max(0).astype(int) + 3
+    field_h = np.linalg.norm(q[3] - q[0])
+    return (x0, y0, max(x1, x0 + int((x1 - x0) * widen)), y1), field_h
+
+
+def two_corner_box(h_fwd, box, widen):
+    """The box an earlier generator used (two corners mapped: a thin strip on a tilted card).
+    Only its size is still needed, to keep the rng stream of the sets unchanged."""
+    q = apply_h(h_fwd, [(box[0], box[1]), (box[2], box[3])])
+    x0, y0 = q.min(0).astype(int) - 3
+    x1, y1 = q.max(0).astype(int) + 3
+    return x0, y0, max(x1, x0 + int((x1 - x0) * widen)), y1
+
+
 def retype(out, corners, h_fwd, rng, severity, box=None):
     """Cover a field with a flat patch of the local paper colour and type new text on it."""
     arr = np.asarray(out, np.float32)
+    font_px, top = None, 0
     if box is None:
         quad = np.asarray(corners)
         cx, cy = quad.mean(0)
@@ -216,40 +247,66 @@ def retype(out, corners, h_fwd, rng, severity, box=None):
         pw, ph = qw * rng.uniform(0.18, 0.32), qh * rng.uniform(0.05, 0.08)
         x0 = cx + rng.uniform(-0.35, 0.1) * qw
         y0 = cy + rng.uniform(-0.4, 0.15) * qh
-        x0, y0, x1, y1 = int(x0), int(y0), int(x0 + pw), int(y0 + ph)
+        x0, y0, x1, y1 = clamp_box((int(x0), int(y0), int(x0 + pw), int(y0 + ph)), arr.shape)
     else:
-        q = apply_h(h_fwd, [(box[0], box[1]), (box[2], box[3])])
-        x0, y0 = q.min(0).astype(int) - 3
-        x1, y1 = q.max(0).astype(int) + 3
-        x1 = max(x1, x0 + int((x1 - x0) * rng.uniform(1.0, 1.4)))
-    H, W = arr.shape[:2]
-    x0, y0, x1, y1 = max(0, x0), max(0, y0), min(W - 1, x1), min(H - 1, y1)
+        widen = rng.uniform(1.0, 1.4)
+        (x0, y0, x1, y1), field_h = field_patch_box(h_fwd, box, widen)
+        x0, y0, x1, y1 = clamp_box((x0, y0, x1, y1), arr.shape)
+        # The text keeps the field's size, not the (taller) box's of a tilted field, and sits
+        # mid-box; on an upright card this is the two-corner version's size and place.
+        font_px = max(6, int((field_h + 6) * 0.7))
+        top = max(0, (y1 - y0 - int(field_h + 6)) // 2)
+        # The patch draws from a copy of the stream; the stream itself then advances as the
+        # two-corner version did, so every later image of a set stays the same per seed.
+        fork = copy.deepcopy(rng)
+        skip_two_corner_draws(rng, two_corner_box(h_fwd, box, widen), arr.shape, severity)
+        rng = fork
     if x1 - x0 < 8 or y1 - y0 < 6:
         return out
     ring = np.concatenate([arr[y0, x0:x1], arr[y1, x0:x1], arr[y0:y1, x0], arr[y0:y1, x1]])
     paper = np.median(ring, 0)
     patch = Image.new("RGB", (x1 - x0, y1 - y0), tuple(int(v) for v in paper))
     d = ImageDraw.Draw(patch)
-    font = ImageFont.truetype(FONTS[rng.integers(len(FONTS))], max(6, int((y1 - y0) * 0.7)))
-    text = "".join(rng.choice(list("ABCDEFGHJKLMNPRSTUVWXYZ0123456789 ."), size=rng.integers(6, 14)))
+    size = font_px if font_px is not None else max(6, int((y1 - y0) * 0.7))
+    font = ImageFont.truetype(FONTS[rng.integers(len(FONTS))], size)
+    text = "".join(rng.choice(RETYPE_CHARS, size=rng.integers(6, 14)))
     ink = tuple(int(v) for v in rng.integers(0, 70, 3))
-    d.text((2, 0), text, font=font, fill=ink)
+    d.text((2, top), text, font=font, fill=ink)
     return paste_patch(out, patch, (x0, y0), rng, severity)
+
+
+def skip_two_corner_draws(rng, box, shape, severity):
+    """Advance `rng` by the draws the two-corner retype made after its box (none when that box
+    was too small to patch)."""
+    x0, y0, x1, y1 = clamp_box(box, shape)
+    if x1 - x0 < 8 or y1 - y0 < 6:
+        return
+    rng.integers(len(FONTS))
+    rng.choice(RETYPE_CHARS, size=rng.integers(6, 14))
+    rng.integers(0, 70, 3)
+    paste_draws(rng, severity, (y1 - y0, x1 - x0, 3))
+
+
+def paste_draws(rng, severity, shape):
+    """The random part of `paste_patch`: grain noise of `shape` (or None) and JPEG quality."""
+    grain = [rng.uniform(0.6, 0.9), rng.uniform(0.25, 0.5), 0.0][severity - 1]
+    noise = rng.normal(0, 4.0 * grain, shape) if grain > 0 else None
+    return noise, rng.integers(80, 97)
 
 
 def paste_patch(out, patch, at, rng, severity):
     """Paste with a forger's care that drops with severity: added grain matching the photo
     (1), some grain (2), none (3); then the image is saved again as JPEG."""
     arr = np.asarray(patch, np.float32)
-    grain = [rng.uniform(0.6, 0.9), rng.uniform(0.25, 0.5), 0.0][severity - 1]
-    if grain > 0:
-        arr = arr + rng.normal(0, 4.0 * grain, arr.shape)
+    noise, quality = paste_draws(rng, severity, arr.shape)
+    if noise is not None:
+        arr = arr + noise
     if severity == 1:
         arr = np.asarray(Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8)).filter(
             ImageFilter.GaussianBlur(0.5)), np.float32)
     out = out.copy()
     out.paste(Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8)), at)
-    return jpeg(out, rng.integers(80, 97))
+    return jpeg(out, quality)
 
 
 def tampered(rng, severity, info, face_path):

@@ -18,6 +18,11 @@ pub const RUN: usize = 24;
 /// Length of a horizontal cut run: longer, so that the print of a card tilted by a degree or
 /// two (0.8 px over 48) does not pass for a grid-straight cut.
 pub const RUN_ACROSS: usize = 48;
+/// Run lengths for a pasted photo (a portrait is hundreds of pixels tall): over these the
+/// print of a card tilted by 1.5° drifts 1.7 / 3.4 px, so only a grid-straight cut keeps its
+/// contrast, and a blurred or low-contrast cut of a careful paste averages over more pixels.
+pub const LONG_RUN: usize = 64;
+pub const LONG_RUN_ACROSS: usize = 128;
 /// How far (pixels) the two cuts of a corner may miss each other.
 const SLACK: usize = 2;
 /// Cuts weaker than this are not searched for corners (clean print reaches ~80).
@@ -58,15 +63,12 @@ pub(crate) fn luma(full: &RgbImage, r: Rect) -> (Vec<f32>, usize, usize) {
     (out, w, h)
 }
 
-/// Cut contrast of vertical boundaries: `c[y * w + x]` for the run of rows `y..y + run_len` at the
-/// boundary between columns `x - 1` and `x` (0 where undefined).
-fn vertical_cuts(y: &[f32], w: usize, h: usize, run_len: usize) -> Vec<f32> {
-    let mut out = vec![0.0f32; w * h];
-    if w < 40 || h <= run_len {
-        return out;
-    }
-    // excess[y][x]: how much the step into column x beats the steps on either side.
+/// How much the step into column `x` beats the steps on either side, per pixel of `y` (w × h).
+fn cut_excess(y: &[f32], w: usize, h: usize) -> Vec<f32> {
     let mut excess = vec![0.0f32; w * h];
+    if w < 4 {
+        return excess;
+    }
     for row in 0..h {
         let p = &y[row * w..(row + 1) * w];
         for x in 2..w - 1 {
@@ -75,6 +77,16 @@ fn vertical_cuts(y: &[f32], w: usize, h: usize, run_len: usize) -> Vec<f32> {
             let b = (p[x + 1] - p[x]).abs();
             excess[row * w + x] = (s - a.max(b)).max(0.0);
         }
+    }
+    excess
+}
+
+/// Cut contrast of vertical boundaries from [`cut_excess`]: `c[y * w + x]` for the run of rows
+/// `y..y + run_len` at the boundary between columns `x - 1` and `x` (0 where undefined).
+fn run_contrast(excess: &[f32], w: usize, h: usize, run_len: usize) -> Vec<f32> {
+    let mut out = vec![0.0f32; w * h];
+    if w < 40 || h <= run_len {
+        return out;
     }
     // Run means down the columns.
     let mut run = vec![0.0f32; w];
@@ -113,20 +125,30 @@ fn transpose(a: &[f32], w: usize, h: usize) -> Vec<f32> {
     out
 }
 
-/// Best value of `m` (w × h) in the box around (x, y) ± SLACK.
-fn near(m: &[f32], w: usize, h: usize, x: isize, y: isize) -> f32 {
+/// Best value in the box around (x, y) ± SLACK of a w × h map stored transposed
+/// (`m_t[x * h + y]`, as the row cuts are computed: no transposing back).
+fn near_transposed(m_t: &[f32], w: usize, h: usize, x: isize, y: isize) -> f32 {
     let s = SLACK as isize;
     let mut best = 0.0f32;
-    for yy in (y - s).max(0)..=(y + s).min(h as isize - 1) {
-        for xx in (x - s).max(0)..=(x + s).min(w as isize - 1) {
-            best = best.max(m[yy as usize * w + xx as usize]);
+    for xx in (x - s).max(0)..=(x + s).min(w as isize - 1) {
+        for yy in (y - s).max(0)..=(y + s).min(h as isize - 1) {
+            best = best.max(m_t[xx as usize * h + yy as usize]);
         }
     }
     best
 }
 
-/// The strongest grid-straight corner whose point lies on the card (`v.on_card`).
-pub fn strongest_corner(v: &View) -> Corner {
+/// The strongest corners of short runs ([`RUN`] × [`RUN_ACROSS`], a re-typed field) and of
+/// long runs ([`LONG_RUN`] × [`LONG_RUN_ACROSS`], a pasted photo).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Corners {
+    pub short: Corner,
+    pub long: Corner,
+}
+
+/// The strongest grid-straight corners, short and long runs, whose point lies on the card
+/// (`v.on_card`).
+pub fn strongest_corners(v: &View) -> Corners {
     let (fw, fh) = (v.full.width() as usize, v.full.height() as usize);
     let sides = id_card_sides(v);
     let mut r = v.card_full;
@@ -149,12 +171,8 @@ pub fn strongest_corner(v: &View) -> Corner {
     }
     let (y, w, h) = luma(v.full, r);
     if w <= 2 * RUN_ACROSS + 32 || h <= 2 * RUN_ACROSS + 32 {
-        return Corner::default();
+        return Corners::default();
     }
-    // vert[y * w + x]: run rows y..y+RUN at column boundary x.
-    let vert = vertical_cuts(&y, w, h, RUN);
-    // horiz[y * w + x]: run columns x..x+RUN_ACROSS at row boundary y.
-    let horiz = transpose(&vertical_cuts(&transpose(&y, w, h), h, w, RUN_ACROSS), h, w);
     let inner = inner_quad(v);
     let on_card = |x: usize, y: usize| {
         let f = v.factor;
@@ -167,34 +185,79 @@ pub fn strongest_corner(v: &View) -> Corner {
         (wx < v.y.w && wy < v.y.h && v.on_card(wx, wy) && clear_of_outline)
             || sides.iter().any(|q| in_quad(q, px, py))
     };
-    let mut order: Vec<usize> = (0..vert.len()).filter(|&i| vert[i] > MIN_CUT).collect();
-    order.sort_by(|&a, &b| vert[b].total_cmp(&vert[a]));
-    let mut best = Corner::default();
-    for i in order {
-        let cut = vert[i];
-        if cut <= best.score {
-            break;
+    // Excess of the steps into columns, and (transposed) into rows: shared by both run lengths.
+    let col_excess = cut_excess(&y, w, h);
+    let row_excess = cut_excess(&transpose(&y, w, h), h, w);
+    let search = |run: usize, run_across: usize| {
+        let cuts = Cuts {
+            // vert[y * w + x]: run rows y..y+run at column boundary x.
+            vert: run_contrast(&col_excess, w, h, run),
+            // horiz_t[x * h + y]: run columns x..x+run_across at row boundary y.
+            horiz_t: run_contrast(&row_excess, h, w, run_across),
+            w,
+            h,
+        };
+        let mut c = cuts.best_corner(run, run_across, &on_card);
+        c.x += r.x0;
+        c.y += r.y0;
+        if c.score == 0.0 {
+            c = Corner::default();
         }
-        let (x, top) = (i % w, i / w);
-        // The vertical run's two ends, each meeting a horizontal run going right or left.
-        for cy in [top, top + RUN] {
-            if !on_card(x, cy) {
-                continue;
-            }
-            let (xi, yi) = (x as isize, cy as isize);
-            let across =
-                near(&horiz, w, h, xi, yi).max(near(&horiz, w, h, xi - RUN_ACROSS as isize, yi));
-            let score = cut.min(across);
-            if score > best.score {
-                best = Corner {
-                    score,
-                    x: r.x0 + x,
-                    y: r.y0 + cy,
-                };
-            }
-        }
+        c
+    };
+    Corners {
+        short: search(RUN, RUN_ACROSS),
+        long: search(LONG_RUN, LONG_RUN_ACROSS),
     }
-    best
+}
+
+/// Cut-contrast maps of one run length over the examined region (w × h).
+struct Cuts {
+    vert: Vec<f32>,
+    horiz_t: Vec<f32>,
+    w: usize,
+    h: usize,
+}
+
+impl Cuts {
+    /// The strongest corner (region pixels) where a vertical run's end meets a horizontal run
+    /// going right or left, at a point `on_card`.
+    fn best_corner(
+        &self,
+        run: usize,
+        run_across: usize,
+        on_card: &dyn Fn(usize, usize) -> bool,
+    ) -> Corner {
+        let (vert, horiz_t, w, h) = (&self.vert, &self.horiz_t, self.w, self.h);
+        let mut order: Vec<usize> = (0..vert.len()).filter(|&i| vert[i] > MIN_CUT).collect();
+        order.sort_by(|&a, &b| vert[b].total_cmp(&vert[a]));
+        let mut best = Corner::default();
+        for i in order {
+            let cut = vert[i];
+            if cut <= best.score {
+                break;
+            }
+            let (x, top) = (i % w, i / w);
+            for cy in [top, top + run] {
+                if !on_card(x, cy) {
+                    continue;
+                }
+                let (xi, yi) = (x as isize, cy as isize);
+                let across = near_transposed(horiz_t, w, h, xi, yi).max(near_transposed(
+                    horiz_t,
+                    w,
+                    h,
+                    xi - run_across as isize,
+                    yi,
+                ));
+                let score = cut.min(across);
+                if score > best.score {
+                    best = Corner { score, x, y: cy };
+                }
+            }
+        }
+        best
+    }
 }
 
 /// The cores of an ID card's other side in the photo (full-resolution pixels), as the

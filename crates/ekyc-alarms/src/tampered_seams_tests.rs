@@ -61,7 +61,7 @@ fn paste(img: &mut RgbImage, (x0, y0, w, h): (u32, u32, u32, u32)) {
 }
 
 fn corner_of(img: &RgbImage) -> Corner {
-    strongest_corner(&View::new(img, &CardHints::default()))
+    strongest_corners(&View::new(img, &CardHints::default())).short
 }
 
 #[test]
@@ -147,12 +147,12 @@ fn the_cards_own_outline_is_no_paste_corner() {
     let outline = (40.0, 12.0, 680.0, 455.0);
     let hints = mrz_hint(2.0);
     let clean = card_on_table(2.0, outline);
-    let c = strongest_corner(&View::new(&clean, &hints));
+    let c = strongest_corners(&View::new(&clean, &hints)).short;
     assert!(c.score < 20.0, "outline corner {c:?}");
     // A paste well inside the card is still found.
     let mut pasted = clean.clone();
     paste(&mut pasted, (330, 190, 180, 44));
-    let p = strongest_corner(&View::new(&pasted, &hints));
+    let p = strongest_corners(&View::new(&pasted, &hints)).short;
     assert!(p.score > 40.0, "pasted {p:?}");
 }
 
@@ -176,7 +176,7 @@ fn a_patch_on_the_id_cards_other_side_is_searched() {
     let clean = photo(4.0, 5);
     let mut pasted = clean.clone();
     paste(&mut pasted, (300, 60, 180, 44));
-    let corner = |img: &RgbImage, chars| strongest_corner(&View::new(img, &hint(chars)));
+    let corner = |img: &RgbImage, chars| strongest_corners(&View::new(img, &hint(chars))).short;
     let on_patch = |c: &Corner| (297..=483).contains(&c.x) && (57..=107).contains(&c.y);
     let (negative, positive) = (corner(&clean, 30), corner(&pasted, 30));
     assert!(negative.score < 20.0, "clean {negative:?}");
@@ -187,4 +187,72 @@ fn a_patch_on_the_id_cards_other_side_is_searched() {
     // A passport page (TD3) has no other side: the patch above the page is not searched.
     let page = corner(&pasted, 44);
     assert!(!on_patch(&page), "{page:?}");
+}
+
+/// Paste a "photo" (smooth shading, noise σ ≈ 2) over `x0..x0 + w` × `y0..y0 + h`, its rim
+/// softened by a [1 6 1] / 8 blur across the cut (a careful forger's half-pixel blur).
+fn paste_photo(img: &mut RgbImage, (x0, y0, w, h): (u32, u32, u32, u32), seed: u64) {
+    let mut rng = Rng(seed);
+    let before = img.clone();
+    for y in y0..y0 + h {
+        for x in x0..x0 + w {
+            let (u, v) = ((x - x0) as f32, (y - y0) as f32);
+            let shade = 120.0 + 30.0 * (u * 0.05).sin() * (v * 0.04).cos() + 7.0 * rng.next();
+            let l = shade.clamp(0.0, 255.0) as u8;
+            img.put_pixel(x, y, Rgb([l, l, l.saturating_sub(8)]));
+        }
+    }
+    let pasted = img.clone();
+    let inside = |x: i64, y: i64| {
+        (x0 as i64..(x0 + w) as i64).contains(&x) && (y0 as i64..(y0 + h) as i64).contains(&y)
+    };
+    let at = |x: i64, y: i64| {
+        let p = if inside(x, y) { &pasted } else { &before };
+        p.get_pixel(x as u32, y as u32)[0] as f32
+    };
+    for y in y0 - 2..y0 + h + 2 {
+        for x in x0 - 2..x0 + w + 2 {
+            let (xi, yi) = (x as i64, y as i64);
+            let near_rim = (xi - x0 as i64).abs() <= 1
+                || (xi - (x0 + w) as i64).abs() <= 1
+                || (yi - y0 as i64).abs() <= 1
+                || (yi - (y0 + h) as i64).abs() <= 1;
+            if !near_rim {
+                continue;
+            }
+            let mut sum = 0.0;
+            for (dy, ky) in [(-1, 1.0), (0, 6.0), (1, 1.0)] {
+                for (dx, kx) in [(-1, 1.0), (0, 6.0), (1, 1.0)] {
+                    sum += kx * ky * at(xi + dx, yi + dy);
+                }
+            }
+            let l = (sum / 64.0) as u8;
+            img.put_pixel(x, y, Rgb([l, l, l.saturating_sub(8)]));
+        }
+    }
+}
+
+#[test]
+fn a_softened_pasted_photo_leaves_long_grid_straight_cuts() {
+    for (degrees, seed) in [(4.0, 3), (-6.0, 11)] {
+        let clean = photo(degrees, seed);
+        let mut pasted = clean.clone();
+        paste_photo(&mut pasted, (110, 110, 150, 220), seed);
+        let view = |img| strongest_corners(&View::new(img, &CardHints::default()));
+        let (negative, positive) = (view(&clean), view(&pasted));
+        // The tilted print holds no grid-straight cut over 64 / 128 px; the paste's rim does,
+        // and weighed by its gain it is the stronger seam.
+        assert!(negative.long.score < 5.0, "clean {negative:?}");
+        assert!(negative.short.score < 20.0, "clean {negative:?}");
+        let long = positive.long;
+        assert!(long.score > 25.0, "pasted {positive:?}");
+        assert!(
+            crate::tampered::LONG_SEAM_GAIN * long.score > positive.short.score,
+            "pasted {positive:?}"
+        );
+        assert!(
+            (108..=262).contains(&long.x) && (108..=332).contains(&long.y),
+            "{long:?}"
+        );
+    }
 }
