@@ -296,15 +296,17 @@ impl MrzReader {
                 break;
             }
         }
-        if let Some(side) = self.opts.fine_side {
-            if !search.plausible() {
-                search.budget = search.bands_read + self.opts.max_bands_fine;
-                // Closer on the page turned so that its text lies flat: the detector misses
-                // small lines standing upright.
-                let turn = flat_turn(search.text_angle);
-                if let Some(found) = self.search_turn(image, turn, Some(side), &mut search)? {
-                    return Ok(found);
-                }
+        // Closer on the upright page, then on the page turned so that the first look's text
+        // lies flat (the detector misses small lines standing upright; that text may be print
+        // beside a card lying flat, so the upright page comes first).
+        let flat = flat_turn(search.text_angle);
+        for turn in [0, flat].into_iter().take(1 + usize::from(flat != 0)) {
+            let Some(side) = self.opts.fine_side.filter(|_| !search.plausible()) else {
+                break;
+            };
+            search.budget = search.bands_read + self.opts.max_bands_fine;
+            if let Some(found) = self.search_turn(image, turn, Some(side), &mut search)? {
+                return Ok(found);
             }
         }
         let tilt =
