@@ -84,9 +84,10 @@ const LYING_MIN_SOLID: f32 = 0.6;
 /// colour carry halftone, guilloches or a photo's shading.
 const LYING_MAX_SHADING: f32 = 1.2;
 /// ... or, when very solid (an opaque object: no print shows through it, where a printed band
-/// is perforated by its own lettering), at most this: camera noise on a real object (objects
-/// of the tune sets ≤ 0.6, 1.4 for a covered one found by its edge term; no clean blob of them
-/// was this solid).
+/// is perforated by its own lettering), at most this over its core (its rim blends into what
+/// lies around it, darker at a dark phone's edge after JPEG: σ 3.6 over a whole phone of
+/// tune2, 1.3 over its core): camera noise on a real object (cores of the tune sets' objects
+/// ≤ 1.3; no clean blob of tune, tune2, tune4 was this solid).
 const LYING_MAX_SHADING_SOLID: f32 = 2.0;
 const LYING_SOLID_OPAQUE: f32 = 0.8;
 /// ... and reaches at most this many of the photo's sides: an object lying wholly on the card
@@ -319,7 +320,7 @@ fn is_object(b: &Blob, allow_lying: bool) -> bool {
         && b.deep_share >= LYING_MIN_DEEP
         && b.solid >= LYING_MIN_SOLID
         && (b.shading <= LYING_MAX_SHADING
-            || (b.solid >= LYING_SOLID_OPAQUE && b.shading <= LYING_MAX_SHADING_SOLID))
+            || (b.solid >= LYING_SOLID_OPAQUE && b.core_shading <= LYING_MAX_SHADING_SOLID))
         && b.sides <= LYING_MAX_SIDES
         && b.share <= FINGER_MAX_SHARE;
     lying || crosses_edge(b)

@@ -336,3 +336,66 @@ fn an_opaque_object_lying_on_the_card_is_covered_through_camera_noise() {
         score(&block, &hints)
     );
 }
+
+#[test]
+fn a_phone_whose_rim_blends_into_the_paper_is_judged_flat_by_its_core() {
+    // A phone wholly on the card whose rim is darker than its body: the σ over the whole
+    // blob says "textured" while its core shows only camera noise.
+    let (mut phone, hints) = scene(800, 600, (80, 80), 0.0);
+    // Its rim darkens by 2.5 levels a pixel over 8 px (JPEG's undershoot at a dark object's
+    // edge; smooth, so still the blob).
+    for k in 0..8u32 {
+        let c = 5 + (2.5 * k as f32) as u8;
+        fill(
+            &mut phone,
+            (300 + k, 160 + k, 220 - 2 * k, 120 - 2 * k),
+            [c, c, c + 4],
+        );
+    }
+    fill(&mut phone, (308, 168, 204, 104), [25, 25, 30]);
+    noise(&mut phone, 2.0);
+    let blob = blobs_of(&phone, &hints, Kind::Foreign)
+        .into_iter()
+        .max_by(|a, b| a.share.total_cmp(&b.share))
+        .unwrap();
+    assert!(
+        blob.shading > LYING_MAX_SHADING_SOLID
+            && blob.core_shading <= LYING_MAX_SHADING_SOLID
+            && blob.solid >= LYING_SOLID_OPAQUE,
+        "{blob:?}"
+    );
+    assert!(
+        score(&phone, &hints) >= threshold(),
+        "{}",
+        score(&phone, &hints)
+    );
+}
+
+/// An opaque blob lying wholly on the card, as measured on a phone of the tune sets.
+fn lying_blob(core_shading: f32, solid: f32) -> Blob {
+    Blob {
+        on: 3813.0,
+        off: 0.0,
+        share: 0.039,
+        deep_share: 0.039,
+        far_share: 0.0,
+        solid,
+        shading: 3.6,
+        luma: 23.0,
+        core_shading,
+        touches_edge: false,
+        sides: 0,
+        rounded: 0.12,
+        split: 0.0,
+    }
+}
+
+#[test]
+fn an_opaque_blob_lying_on_the_card_is_an_object_only_when_its_core_is_flat() {
+    // Flat core (camera noise only): a phone.
+    assert!(is_object(&lying_blob(1.3, 0.84), true));
+    // A textured core (a dark photo's shading, halftone): print.
+    assert!(!is_object(&lying_blob(3.7, 0.84), true));
+    // A flat core but perforated (lettering through it): a printed block.
+    assert!(!is_object(&lying_blob(1.3, 0.66), true));
+}

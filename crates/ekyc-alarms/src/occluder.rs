@@ -39,6 +39,9 @@ pub struct Blob {
     pub shading: f32,
     /// Mean luma over the blob.
     pub luma: f32,
+    /// σ of luma over the blob's core (pixels 3 px inside it and more): its rim blends into
+    /// what lies around it, its core shows only its own surface.
+    pub core_shading: f32,
     /// Whether it reaches the photo's edge.
     pub touches_edge: bool,
     /// How many of the photo's four sides it reaches (a table around the card reaches three
@@ -251,17 +254,28 @@ pub fn blobs(v: &View, shape: &Shape, small: &Small, kind: Kind) -> Vec<Blob> {
         // The rim is the ring one pixel in from the boundary (the boundary itself blends
         // with what lies around the blob), the core what lies 3 px in and more.
         let (mut core, mut rim, mut interior) = ((0.0f32, 0usize), (0.0f32, 0usize), 0.0f32);
+        // Sums in f64: a large blob's squares overflow f32's precision.
+        let mut core_sums = (0.0f64, 0.0f64);
         for &i in &comp {
             let (in1, in2) = (inside(i, 1), inside(i, 2));
             interior += in2 as u8 as f32;
             if in2 && inside(i, 3) {
                 core = (core.0 + luma_at(i), core.1 + 1);
+                let l = luma_at(i) as f64;
+                core_sums = (core_sums.0 + l, core_sums.1 + l * l);
             } else if in1 && !in2 {
                 rim = (rim.0 + luma_at(i), rim.1 + 1);
             }
         }
         let rounded = if core.1 > 0 && rim.1 > 0 && rim.0 > 0.0 {
             (core.0 / core.1 as f32) / (rim.0 / rim.1 as f32) - 1.0
+        } else {
+            0.0
+        };
+        let core_shading = if core.1 > 0 {
+            let n = core.1 as f64;
+            let m = core_sums.0 / n;
+            (core_sums.1 / n - m * m).max(0.0).sqrt() as f32
         } else {
             0.0
         };
@@ -277,6 +291,7 @@ pub fn blobs(v: &View, shape: &Shape, small: &Small, kind: Kind) -> Vec<Blob> {
             solid: interior / comp.len() as f32,
             shading: var.sqrt(),
             luma: mean,
+            core_shading,
             touches_edge: sides > 0,
             sides,
             rounded,
