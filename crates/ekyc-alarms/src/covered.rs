@@ -128,6 +128,13 @@ const CARD_AT_FRAME_MAX_GAP: f32 = 0.2;
 /// Score of a card whose surface runs into the frame: how much is cut is unknown, like
 /// [`PRINT_AT_FRAME_SCORE`].
 const CARD_AT_FRAME_SCORE: f32 = 0.1;
+/// Print and surface both running into the frame count on an outline this well supported
+/// (tune sets: such frame cuts 0.86-0.89) ...
+const BOTH_AT_FRAME_SUPPORT: f32 = 0.85;
+/// ... with no longer gap than this share of a side (a frame cut of a page holding two cards
+/// side by side: 0.34, the gap between them; outlines of the tune sets' other photos with
+/// either cue: ≥ 0.42 where their support passes, and none of them had both cues).
+const BOTH_AT_FRAME_MAX_GAP: f32 = 0.4;
 /// An object lying across the card's edge is one object: the colour (Cb, Cr) of its part well
 /// off the card differs from that of its part well inside it by at most this (objects of the
 /// tune sets ≤ 0.3; a page's coloured header band merged with a table of another colour
@@ -228,24 +235,10 @@ pub fn detect(v: &View) -> Detection {
     let card_at_frame = found
         .filter(|o| o.frame_side)
         .map_or(0.0, |o| covered_border::card_at_frame(v, &o.quad));
-    let print_cut =
-        if found.is_some_and(clean_frame_outline) && print_at_frame >= PRINT_AT_FRAME_MIN {
-            PRINT_AT_FRAME_SCORE
-        } else {
-            0.0
-        };
-    // A card cut by the frame whatever its print: its surface runs on to the photo's edge
-    // between its sides, where the same edge beyond them shows the table.
-    let surface_cut =
-        if found.is_some_and(well_seen_frame_outline) && card_at_frame >= CARD_AT_FRAME_MIN {
-            CARD_AT_FRAME_SCORE
-        } else {
-            0.0
-        };
+    let frame_cut = found.map_or(0.0, |o| frame_cut(o, print_at_frame, card_at_frame));
     let score = (OCCLUDER_WEIGHT * finger.max(object))
         .max(cut)
-        .max(print_cut)
-        .max(surface_cut)
+        .max(frame_cut)
         .max(FRAME_WEIGHT * outside.max(outline_cut));
     Detection::new(CardAlarm::Covered, score)
         .with("finger_share", finger)
@@ -269,6 +262,30 @@ pub fn detect(v: &View) -> Detection {
             "outline_frame_side",
             found.map_or(-1.0, |o| o.frame_side as u8 as f32),
         )
+}
+
+/// Score of a card cut by the frame seen from its border (`o` with the share of the border
+/// side where its print reaches the photo's edge, and the share where the edge shows the card
+/// rather than the table beyond its sides): a card whose print runs into the photo's edge where
+/// its outline meets it (the part seen has card proportions); or whose surface does, where the
+/// same edge beyond its sides shows the table; or both at once on a less clean outline (two
+/// independent cues agreeing: each alone misleads on a gappy outline — a block of print, a
+/// card lying whole inside with the border taken for its far side — but not the same way).
+fn frame_cut(o: Outline, print_at_frame: f32, card_at_frame: f32) -> f32 {
+    let print = print_at_frame >= PRINT_AT_FRAME_MIN;
+    let surface = card_at_frame >= CARD_AT_FRAME_MIN;
+    let both = print
+        && surface
+        && o.frame_side
+        && o.support >= BOTH_AT_FRAME_SUPPORT
+        && o.longest_gap <= BOTH_AT_FRAME_MAX_GAP;
+    if (print && clean_frame_outline(o)) || both {
+        PRINT_AT_FRAME_SCORE
+    } else if surface && well_seen_frame_outline(o) {
+        CARD_AT_FRAME_SCORE
+    } else {
+        0.0
+    }
 }
 
 /// An outline with a side on the photo's border, well supported by edges elsewhere (a

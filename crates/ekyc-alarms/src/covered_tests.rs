@@ -399,3 +399,32 @@ fn an_opaque_blob_lying_on_the_card_is_an_object_only_when_its_core_is_flat() {
     // A flat core but perforated (lettering through it): a printed block.
     assert!(!is_object(&lying_blob(1.3, 0.66), true));
 }
+
+/// An outline with its right side on the photo's border, seen this well.
+fn frame_outline(support: f32, longest_gap: f32) -> crate::outline::Outline {
+    crate::outline::Outline {
+        quad: [(100.0, 50.0), (800.0, 50.0), (800.0, 500.0), (100.0, 500.0)],
+        support,
+        longest_gap,
+        cut: 0.1,
+        frame_side: true,
+    }
+}
+
+#[test]
+fn print_and_surface_both_at_the_frame_count_on_a_less_clean_outline() {
+    // A page of two cards side by side, cut by the frame: the gap between the cards leaves a
+    // third of a side without an edge.
+    let gappy = frame_outline(0.88, 0.34);
+    assert!(frame_cut(gappy, 0.08, 0.65) >= threshold());
+    // Either cue alone on that outline: it may be print, or a card lying whole inside.
+    assert_eq!(frame_cut(gappy, 0.08, 0.0), 0.0);
+    assert_eq!(frame_cut(gappy, 0.0, 0.65), 0.0);
+    // Both cues on an outline mostly unsupported (a long gap): not a card's outline.
+    assert_eq!(frame_cut(frame_outline(0.88, 0.6), 0.08, 0.65), 0.0);
+    assert_eq!(frame_cut(frame_outline(0.7, 0.3), 0.08, 0.65), 0.0);
+    // Each cue alone on a clean outline, as before.
+    let clean = frame_outline(0.97, 0.03);
+    assert!(frame_cut(clean, 0.08, 0.0) >= threshold());
+    assert!(frame_cut(clean, 0.0, 0.65) >= threshold());
+}
