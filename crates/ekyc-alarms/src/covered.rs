@@ -94,6 +94,11 @@ const LYING_SOLID_OPAQUE: f32 = 0.8;
 /// meets the photo's border only where the card does, and one reaching two sides spans the
 /// card — a printed band across a card that fills the photo (a scan).
 const LYING_MAX_SIDES: u8 = 1;
+/// ... and, unless opaque, spans at most this share of the card along either of its axes: a
+/// band printed from one side of the card to the other, perforated by its lettering, is the
+/// card's layout (header bands of the tune sets: 0.94-1.0, the clean alarm of tune5 among
+/// them; objects lying on the card passing the other tests ≤ 0.77).
+const LYING_MAX_SPAN: f32 = 0.9;
 /// Edge support of an outline's sides above which the card counts as seen whole.
 const WHOLE_SUPPORT: f32 = 0.9;
 /// An outline on the photo's border counts as a card cut by the frame only when its seen
@@ -339,6 +344,7 @@ fn is_object(b: &Blob, allow_lying: bool) -> bool {
         && (b.shading <= LYING_MAX_SHADING
             || (b.solid >= LYING_SOLID_OPAQUE && b.core_shading <= LYING_MAX_SHADING_SOLID))
         && b.sides <= LYING_MAX_SIDES
+        && (b.solid >= LYING_SOLID_OPAQUE || b.span <= LYING_MAX_SPAN)
         && b.share <= FINGER_MAX_SHARE;
     lying || crosses_edge(b)
 }

@@ -383,6 +383,7 @@ fn lying_blob(core_shading: f32, solid: f32) -> Blob {
         shading: 3.6,
         luma: 23.0,
         core_shading,
+        span: 0.5,
         touches_edge: false,
         sides: 0,
         rounded: 0.12,
@@ -427,4 +428,45 @@ fn print_and_surface_both_at_the_frame_count_on_a_less_clean_outline() {
     let clean = frame_outline(0.97, 0.03);
     assert!(frame_cut(clean, 0.08, 0.0) >= threshold());
     assert!(frame_cut(clean, 0.0, 0.65) >= threshold());
+}
+
+#[test]
+fn a_band_printed_across_the_card_spans_it_an_object_on_it_does_not() {
+    // A dark band printed from the card's left side to its right (white lettering in it), and
+    // a note-sized patch of the same colour lying on the card.
+    let (mut banded, hints) = scene(800, 600, (80, 80), 0.0);
+    fill(&mut banded, (80, 330, 640, 50), [60, 50, 90]);
+    for k in 0..12 {
+        fill(&mut banded, (120 + k * 48, 345, 8, 20), [205, 200, 185]);
+    }
+    noise(&mut banded, 2.0);
+    let widest = |img: &RgbImage| {
+        blobs_of(img, &hints, Kind::Foreign)
+            .into_iter()
+            .max_by(|a, b| a.share.total_cmp(&b.share))
+            .unwrap()
+    };
+    let band = widest(&banded);
+    assert!(band.span > LYING_MAX_SPAN, "{band:?}");
+    let (mut patched, _) = scene(800, 600, (80, 80), 0.0);
+    fill(&mut patched, (300, 180, 220, 120), [60, 50, 90]);
+    noise(&mut patched, 2.0);
+    let patch = widest(&patched);
+    assert!(patch.span < 0.5, "{patch:?}");
+}
+
+#[test]
+fn a_perforated_flat_blob_spanning_the_card_is_print() {
+    let band = |span: f32, solid: f32| Blob {
+        shading: 0.9,
+        core_shading: 0.9,
+        span,
+        ..lying_blob(0.9, solid)
+    };
+    // A header band: perforated, flat, from side to side.
+    assert!(!is_object(&band(0.99, 0.63), true));
+    // The same blob over half the card: a flat note lying on it.
+    assert!(is_object(&band(0.5, 0.63), true));
+    // Opaque and spanning the card: a phone lying across it.
+    assert!(is_object(&band(0.99, 0.85), true));
 }
