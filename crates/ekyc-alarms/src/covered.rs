@@ -84,15 +84,21 @@ const LYING_MIN_SOLID: f32 = 0.6;
 /// colour carry halftone, guilloches or a photo's shading.
 const LYING_MAX_SHADING: f32 = 1.2;
 /// ... or, when very solid (an opaque object: no print shows through it, where a printed band
-/// is perforated by its own lettering), at most this: camera noise on a real object (objects
-/// of the tune sets ≤ 0.6, 1.4 for a covered one found by its edge term; no clean blob of them
-/// was this solid).
+/// is perforated by its own lettering), at most this over its core (its rim blends into what
+/// lies around it, darker at a dark phone's edge after JPEG: σ 3.6 over a whole phone of
+/// tune2, 1.3 over its core): camera noise on a real object (cores of the tune sets' objects
+/// ≤ 1.3; no clean blob of tune, tune2, tune4 was this solid).
 const LYING_MAX_SHADING_SOLID: f32 = 2.0;
 const LYING_SOLID_OPAQUE: f32 = 0.8;
 /// ... and reaches at most this many of the photo's sides: an object lying wholly on the card
 /// meets the photo's border only where the card does, and one reaching two sides spans the
 /// card — a printed band across a card that fills the photo (a scan).
 const LYING_MAX_SIDES: u8 = 1;
+/// ... and, unless opaque, spans at most this share of the card along either of its axes: a
+/// band printed from one side of the card to the other, perforated by its lettering, is the
+/// card's layout (header bands of the tune sets: 0.94-1.0, the clean alarm of tune5 among
+/// them; objects lying on the card passing the other tests ≤ 0.77).
+const LYING_MAX_SPAN: f32 = 0.9;
 /// Edge support of an outline's sides above which the card counts as seen whole.
 const WHOLE_SUPPORT: f32 = 0.9;
 /// An outline on the photo's border counts as a card cut by the frame only when its seen
@@ -127,6 +133,13 @@ const CARD_AT_FRAME_MAX_GAP: f32 = 0.2;
 /// Score of a card whose surface runs into the frame: how much is cut is unknown, like
 /// [`PRINT_AT_FRAME_SCORE`].
 const CARD_AT_FRAME_SCORE: f32 = 0.1;
+/// Print and surface both running into the frame count on an outline this well supported
+/// (tune sets: such frame cuts 0.86-0.89) ...
+const BOTH_AT_FRAME_SUPPORT: f32 = 0.85;
+/// ... with no longer gap than this share of a side (a frame cut of a page holding two cards
+/// side by side: 0.34, the gap between them; outlines of the tune sets' other photos with
+/// either cue: ≥ 0.42 where their support passes, and none of them had both cues).
+const BOTH_AT_FRAME_MAX_GAP: f32 = 0.4;
 /// An object lying across the card's edge is one object: the colour (Cb, Cr) of its part well
 /// off the card differs from that of its part well inside it by at most this (objects of the
 /// tune sets ≤ 0.3; a page's coloured header band merged with a table of another colour
@@ -227,24 +240,10 @@ pub fn detect(v: &View) -> Detection {
     let card_at_frame = found
         .filter(|o| o.frame_side)
         .map_or(0.0, |o| covered_border::card_at_frame(v, &o.quad));
-    let print_cut =
-        if found.is_some_and(clean_frame_outline) && print_at_frame >= PRINT_AT_FRAME_MIN {
-            PRINT_AT_FRAME_SCORE
-        } else {
-            0.0
-        };
-    // A card cut by the frame whatever its print: its surface runs on to the photo's edge
-    // between its sides, where the same edge beyond them shows the table.
-    let surface_cut =
-        if found.is_some_and(well_seen_frame_outline) && card_at_frame >= CARD_AT_FRAME_MIN {
-            CARD_AT_FRAME_SCORE
-        } else {
-            0.0
-        };
+    let frame_cut = found.map_or(0.0, |o| frame_cut(o, print_at_frame, card_at_frame));
     let score = (OCCLUDER_WEIGHT * finger.max(object))
         .max(cut)
-        .max(print_cut)
-        .max(surface_cut)
+        .max(frame_cut)
         .max(FRAME_WEIGHT * outside.max(outline_cut));
     Detection::new(CardAlarm::Covered, score)
         .with("finger_share", finger)
@@ -268,6 +267,30 @@ pub fn detect(v: &View) -> Detection {
             "outline_frame_side",
             found.map_or(-1.0, |o| o.frame_side as u8 as f32),
         )
+}
+
+/// Score of a card cut by the frame seen from its border (`o` with the share of the border
+/// side where its print reaches the photo's edge, and the share where the edge shows the card
+/// rather than the table beyond its sides): a card whose print runs into the photo's edge where
+/// its outline meets it (the part seen has card proportions); or whose surface does, where the
+/// same edge beyond its sides shows the table; or both at once on a less clean outline (two
+/// independent cues agreeing: each alone misleads on a gappy outline — a block of print, a
+/// card lying whole inside with the border taken for its far side — but not the same way).
+fn frame_cut(o: Outline, print_at_frame: f32, card_at_frame: f32) -> f32 {
+    let print = print_at_frame >= PRINT_AT_FRAME_MIN;
+    let surface = card_at_frame >= CARD_AT_FRAME_MIN;
+    let both = print
+        && surface
+        && o.frame_side
+        && o.support >= BOTH_AT_FRAME_SUPPORT
+        && o.longest_gap <= BOTH_AT_FRAME_MAX_GAP;
+    if (print && clean_frame_outline(o)) || both {
+        PRINT_AT_FRAME_SCORE
+    } else if surface && well_seen_frame_outline(o) {
+        CARD_AT_FRAME_SCORE
+    } else {
+        0.0
+    }
 }
 
 /// An outline with a side on the photo's border, well supported by edges elsewhere (a
@@ -319,8 +342,9 @@ fn is_object(b: &Blob, allow_lying: bool) -> bool {
         && b.deep_share >= LYING_MIN_DEEP
         && b.solid >= LYING_MIN_SOLID
         && (b.shading <= LYING_MAX_SHADING
-            || (b.solid >= LYING_SOLID_OPAQUE && b.shading <= LYING_MAX_SHADING_SOLID))
+            || (b.solid >= LYING_SOLID_OPAQUE && b.core_shading <= LYING_MAX_SHADING_SOLID))
         && b.sides <= LYING_MAX_SIDES
+        && (b.solid >= LYING_SOLID_OPAQUE || b.span <= LYING_MAX_SPAN)
         && b.share <= FINGER_MAX_SHARE;
     lying || crosses_edge(b)
 }

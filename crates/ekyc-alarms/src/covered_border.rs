@@ -18,6 +18,8 @@ const DEPTH: usize = 3;
 /// its shadow blur into it), as a share of the span between the corners, plus [`GAP_PX`].
 const GAP: f32 = 0.04;
 const GAP_PX: f32 = 3.0;
+/// The gap when the photo's side leaves no table beyond the corners at [`GAP`].
+const NEAR_CORNER_GAP: f32 = 0.01;
 /// Length of the table sampled beyond each corner, as a share of the span.
 const REFERENCE: f32 = 0.2;
 /// Table positions needed beyond the corners (fewer: the card spans the photo's side, as on a
@@ -123,10 +125,19 @@ impl Photo<'_> {
         }
         // The table beyond each corner along the same edge: its colour per end, and how much
         // its texture, noise and light vary there.
-        let gap = GAP * span + GAP_PX;
         let reach = REFERENCE * span;
-        let before = self.table(edge.side, (from - gap - reach, from - gap));
-        let after = self.table(edge.side, (to + gap, to + gap + reach));
+        let beyond = |gap: f32| {
+            (
+                self.table(edge.side, (from - gap - reach, from - gap)),
+                self.table(edge.side, (to + gap, to + gap + reach)),
+            )
+        };
+        // A card whose corners lie near the photo's corners leaves a short stretch of table
+        // beyond them: sampled closer to the card's edge then (better than no reference).
+        let (before, after) = match beyond(GAP * span + GAP_PX) {
+            (None, None) => beyond(NEAR_CORNER_GAP * span + GAP_PX),
+            found => found,
+        };
         let spread = [before, after]
             .iter()
             .flatten()

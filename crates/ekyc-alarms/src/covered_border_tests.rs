@@ -111,3 +111,39 @@ fn an_outline_with_no_side_on_the_border_is_not_judged() {
     let inside = [(60.0, 60.0), (360.0, 60.0), (360.0, 240.0), (60.0, 240.0)];
     assert_eq!(share(&img, &inside), 0.0);
 }
+
+/// The photo of [`photo`] with the card over rows `rows` instead (its print rows kept).
+fn photo_rows(right: u32, rows: std::ops::Range<u32>) -> RgbImage {
+    let base = photo(right);
+    let mut img = base.clone();
+    for y in 0..H {
+        for x in 60..right.min(W) {
+            let inside = rows.contains(&y);
+            let was_card = (60..240).contains(&y);
+            if inside && !was_card {
+                img.put_pixel(x, y, Pixel(PAPER));
+            } else if !inside {
+                // Table from the strip left of the card, same row.
+                img.put_pixel(x, y, *base.get_pixel(x % 60, y));
+            }
+        }
+    }
+    img
+}
+
+#[test]
+fn a_card_cut_near_the_photos_corners_is_judged_against_the_short_table_there() {
+    // The card spans the right edge but for 14 px of table above and below it: the usual
+    // gap beyond its corners leaves no table to compare with, a narrow one does.
+    let rows = 14..286;
+    let quad = [
+        (60.0, 14.0),
+        (W as f32 - 1.0, 14.0),
+        (W as f32 - 1.0, 286.0),
+        (60.0, 286.0),
+    ];
+    let s = share(&photo_rows(W, rows.clone()), &quad);
+    assert!(s >= 0.9, "{s}");
+    // The same card ending 30 px before the edge: table along it.
+    assert_eq!(share(&photo_rows(370, rows), &quad), 0.0);
+}

@@ -336,3 +336,137 @@ fn an_opaque_object_lying_on_the_card_is_covered_through_camera_noise() {
         score(&block, &hints)
     );
 }
+
+#[test]
+fn a_phone_whose_rim_blends_into_the_paper_is_judged_flat_by_its_core() {
+    // A phone wholly on the card whose rim is darker than its body: the σ over the whole
+    // blob says "textured" while its core shows only camera noise.
+    let (mut phone, hints) = scene(800, 600, (80, 80), 0.0);
+    // Its rim darkens by 2.5 levels a pixel over 8 px (JPEG's undershoot at a dark object's
+    // edge; smooth, so still the blob).
+    for k in 0..8u32 {
+        let c = 5 + (2.5 * k as f32) as u8;
+        fill(
+            &mut phone,
+            (300 + k, 160 + k, 220 - 2 * k, 120 - 2 * k),
+            [c, c, c + 4],
+        );
+    }
+    fill(&mut phone, (308, 168, 204, 104), [25, 25, 30]);
+    noise(&mut phone, 2.0);
+    let blob = blobs_of(&phone, &hints, Kind::Foreign)
+        .into_iter()
+        .max_by(|a, b| a.share.total_cmp(&b.share))
+        .unwrap();
+    assert!(
+        blob.shading > LYING_MAX_SHADING_SOLID
+            && blob.core_shading <= LYING_MAX_SHADING_SOLID
+            && blob.solid >= LYING_SOLID_OPAQUE,
+        "{blob:?}"
+    );
+    assert!(
+        score(&phone, &hints) >= threshold(),
+        "{}",
+        score(&phone, &hints)
+    );
+}
+
+/// An opaque blob lying wholly on the card, as measured on a phone of the tune sets.
+fn lying_blob(core_shading: f32, solid: f32) -> Blob {
+    Blob {
+        on: 3813.0,
+        off: 0.0,
+        share: 0.039,
+        deep_share: 0.039,
+        far_share: 0.0,
+        solid,
+        shading: 3.6,
+        luma: 23.0,
+        core_shading,
+        span: 0.5,
+        touches_edge: false,
+        sides: 0,
+        rounded: 0.12,
+        split: 0.0,
+    }
+}
+
+#[test]
+fn an_opaque_blob_lying_on_the_card_is_an_object_only_when_its_core_is_flat() {
+    // Flat core (camera noise only): a phone.
+    assert!(is_object(&lying_blob(1.3, 0.84), true));
+    // A textured core (a dark photo's shading, halftone): print.
+    assert!(!is_object(&lying_blob(3.7, 0.84), true));
+    // A flat core but perforated (lettering through it): a printed block.
+    assert!(!is_object(&lying_blob(1.3, 0.66), true));
+}
+
+/// An outline with its right side on the photo's border, seen this well.
+fn frame_outline(support: f32, longest_gap: f32) -> crate::outline::Outline {
+    crate::outline::Outline {
+        quad: [(100.0, 50.0), (800.0, 50.0), (800.0, 500.0), (100.0, 500.0)],
+        support,
+        longest_gap,
+        cut: 0.1,
+        frame_side: true,
+    }
+}
+
+#[test]
+fn print_and_surface_both_at_the_frame_count_on_a_less_clean_outline() {
+    // A page of two cards side by side, cut by the frame: the gap between the cards leaves a
+    // third of a side without an edge.
+    let gappy = frame_outline(0.88, 0.34);
+    assert!(frame_cut(gappy, 0.08, 0.65) >= threshold());
+    // Either cue alone on that outline: it may be print, or a card lying whole inside.
+    assert_eq!(frame_cut(gappy, 0.08, 0.0), 0.0);
+    assert_eq!(frame_cut(gappy, 0.0, 0.65), 0.0);
+    // Both cues on an outline mostly unsupported (a long gap): not a card's outline.
+    assert_eq!(frame_cut(frame_outline(0.88, 0.6), 0.08, 0.65), 0.0);
+    assert_eq!(frame_cut(frame_outline(0.7, 0.3), 0.08, 0.65), 0.0);
+    // Each cue alone on a clean outline, as before.
+    let clean = frame_outline(0.97, 0.03);
+    assert!(frame_cut(clean, 0.08, 0.0) >= threshold());
+    assert!(frame_cut(clean, 0.0, 0.65) >= threshold());
+}
+
+#[test]
+fn a_band_printed_across_the_card_spans_it_an_object_on_it_does_not() {
+    // A dark band printed from the card's left side to its right (white lettering in it), and
+    // a note-sized patch of the same colour lying on the card.
+    let (mut banded, hints) = scene(800, 600, (80, 80), 0.0);
+    fill(&mut banded, (80, 330, 640, 50), [60, 50, 90]);
+    for k in 0..12 {
+        fill(&mut banded, (120 + k * 48, 345, 8, 20), [205, 200, 185]);
+    }
+    noise(&mut banded, 2.0);
+    let widest = |img: &RgbImage| {
+        blobs_of(img, &hints, Kind::Foreign)
+            .into_iter()
+            .max_by(|a, b| a.share.total_cmp(&b.share))
+            .unwrap()
+    };
+    let band = widest(&banded);
+    assert!(band.span > LYING_MAX_SPAN, "{band:?}");
+    let (mut patched, _) = scene(800, 600, (80, 80), 0.0);
+    fill(&mut patched, (300, 180, 220, 120), [60, 50, 90]);
+    noise(&mut patched, 2.0);
+    let patch = widest(&patched);
+    assert!(patch.span < 0.5, "{patch:?}");
+}
+
+#[test]
+fn a_perforated_flat_blob_spanning_the_card_is_print() {
+    let band = |span: f32, solid: f32| Blob {
+        shading: 0.9,
+        core_shading: 0.9,
+        span,
+        ..lying_blob(0.9, solid)
+    };
+    // A header band: perforated, flat, from side to side.
+    assert!(!is_object(&band(0.99, 0.63), true));
+    // The same blob over half the card: a flat note lying on it.
+    assert!(is_object(&band(0.5, 0.63), true));
+    // Opaque and spanning the card: a phone lying across it.
+    assert!(is_object(&band(0.99, 0.85), true));
+}

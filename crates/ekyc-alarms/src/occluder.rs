@@ -39,6 +39,13 @@ pub struct Blob {
     pub shading: f32,
     /// Mean luma over the blob.
     pub luma: f32,
+    /// The blob's largest extent along either of the card's axes, as a share of the card's
+    /// side along it (0 without a card quadrilateral): print laid out on the card (a header
+    /// band) runs from one side of it to the other, an object lying on it rarely does.
+    pub span: f32,
+    /// σ of luma over the blob's core (pixels 3 px inside it and more): its rim blends into
+    /// what lies around it, its core shows only its own surface.
+    pub core_shading: f32,
     /// Whether it reaches the photo's edge.
     pub touches_edge: bool,
     /// How many of the photo's four sides it reaches (a table around the card reaches three
@@ -120,6 +127,32 @@ impl Shape {
                 (0.2..0.8).contains(&fx) && (0.2..0.8).contains(&fy)
             }
         }
+    }
+
+    /// Largest extent of `points` along the card's two axes (from its first corner to the
+    /// second, and to the fourth), as shares of those sides; 0 without a quadrilateral.
+    fn span(&self, points: impl Iterator<Item = (usize, usize)>) -> f32 {
+        let Some(q) = self.quad else {
+            return 0.0;
+        };
+        let axis = |to: (f32, f32)| {
+            let d = (to.0 - q[0].0, to.1 - q[0].1);
+            let len2 = (d.0 * d.0 + d.1 * d.1).max(1.0);
+            (d.0 / len2, d.1 / len2)
+        };
+        let (a, b) = (axis(q[1]), axis(q[3]));
+        let mut range = [(f32::MAX, f32::MIN); 2];
+        for (x, y) in points {
+            let (dx, dy) = (x as f32 - q[0].0, y as f32 - q[0].1);
+            for (r, ax) in range.iter_mut().zip([a, b]) {
+                let t = dx * ax.0 + dy * ax.1;
+                *r = (r.0.min(t), r.1.max(t));
+            }
+        }
+        range
+            .iter()
+            .map(|r| (r.1 - r.0).max(0.0))
+            .fold(0.0, f32::max)
     }
 
     fn deep_on_card(&self, x: usize, y: usize) -> bool {
@@ -236,6 +269,7 @@ pub fn blobs(v: &View, shape: &Shape, small: &Small, kind: Kind) -> Vec<Blob> {
             side[3] |= y + 3 >= h;
         }
         let sides = side.iter().filter(|&&s| s).count() as u8;
+        let span = shape.span(comp.iter().map(|&i| at_full(i)));
         let luma_at = |i: usize| 0.299 * r.data[i] + 0.587 * g.data[i] + 0.114 * b.data[i];
         let inside = |i: usize, d: usize| {
             let (x, y) = (i % w, i / w);
@@ -251,17 +285,28 @@ pub fn blobs(v: &View, shape: &Shape, small: &Small, kind: Kind) -> Vec<Blob> {
         // The rim is the ring one pixel in from the boundary (the boundary itself blends
         // with what lies around the blob), the core what lies 3 px in and more.
         let (mut core, mut rim, mut interior) = ((0.0f32, 0usize), (0.0f32, 0usize), 0.0f32);
+        // Sums in f64: a large blob's squares overflow f32's precision.
+        let mut core_sums = (0.0f64, 0.0f64);
         for &i in &comp {
             let (in1, in2) = (inside(i, 1), inside(i, 2));
             interior += in2 as u8 as f32;
             if in2 && inside(i, 3) {
                 core = (core.0 + luma_at(i), core.1 + 1);
+                let l = luma_at(i) as f64;
+                core_sums = (core_sums.0 + l, core_sums.1 + l * l);
             } else if in1 && !in2 {
                 rim = (rim.0 + luma_at(i), rim.1 + 1);
             }
         }
         let rounded = if core.1 > 0 && rim.1 > 0 && rim.0 > 0.0 {
             (core.0 / core.1 as f32) / (rim.0 / rim.1 as f32) - 1.0
+        } else {
+            0.0
+        };
+        let core_shading = if core.1 > 0 {
+            let n = core.1 as f64;
+            let m = core_sums.0 / n;
+            (core_sums.1 / n - m * m).max(0.0).sqrt() as f32
         } else {
             0.0
         };
@@ -277,6 +322,8 @@ pub fn blobs(v: &View, shape: &Shape, small: &Small, kind: Kind) -> Vec<Blob> {
             solid: interior / comp.len() as f32,
             shading: var.sqrt(),
             luma: mean,
+            core_shading,
+            span,
             touches_edge: sides > 0,
             sides,
             rounded,

@@ -63,6 +63,8 @@ struct Edges {
     h: usize,
     /// Normal angle (radians, [0, π)) of edge pixels; NaN elsewhere.
     normal: Vec<f32>,
+    /// Gradient magnitude of edge pixels; 0 elsewhere.
+    mag: Vec<f32>,
 }
 
 /// The card's outline in `v`'s working pixels, or `None` when no quadrilateral of card shape is
@@ -115,7 +117,11 @@ fn edges(planes: &[Plane; 3]) -> Option<Edges> {
         .zip(&dir)
         .map(|(&m, &d)| if m >= threshold { d } else { f32::NAN })
         .collect();
-    Some(Edges { w, h, normal })
+    let mag = mag
+        .into_iter()
+        .map(|m| if m >= threshold { m } else { 0.0 })
+        .collect();
+    Some(Edges { w, h, normal, mag })
 }
 
 /// The strongest lines: peaks of a Hough accumulator where each edge pixel votes only near its
@@ -419,21 +425,42 @@ fn busy_outside(e: &Edges, p: (f32, f32), q: (f32, f32), centre: (f32, f32)) -> 
     }
     let strip = (0.05 * e.w.min(e.h) as f32).max(3.0) as usize;
     let steps = len.ceil() as usize;
+    let at = |x: f32, y: f32| {
+        (x >= 0.0 && y >= 0.0 && x < e.w as f32 && y < e.h as f32)
+            .then(|| e.mag[y as usize * e.w + x as usize])
+    };
+    // How strong the side's own edge is: the median over its length of the strongest edge
+    // within a pixel of it.
+    let mut strengths: Vec<f32> = (steps / 10..steps * 9 / 10)
+        .filter_map(|i| {
+            let t = i as f32 / steps as f32;
+            let base = (p.0 + (q.0 - p.0) * t, p.1 + (q.1 - p.1) * t);
+            (-1..=1)
+                .filter_map(|o| at(base.0 + n.0 * o as f32, base.1 + n.1 * o as f32))
+                .reduce(f32::max)
+        })
+        .filter(|&m| m > 0.0)
+        .collect();
+    let strength = crate::plane::quantile(&mut strengths, 0.5);
     let (mut edges, mut seen) = (0usize, 0usize);
     for i in steps / 10..steps * 9 / 10 {
         let t = i as f32 / steps as f32;
         let base = (p.0 + (q.0 - p.0) * t, p.1 + (q.1 - p.1) * t);
         for d in 3..3 + strip {
-            let (x, y) = (base.0 + n.0 * d as f32, base.1 + n.1 * d as f32);
-            if x < 0.0 || y < 0.0 || x >= e.w as f32 || y >= e.h as f32 {
+            let Some(m) = at(base.0 + n.0 * d as f32, base.1 + n.1 * d as f32) else {
                 break;
-            }
+            };
             seen += 1;
-            edges += !e.normal[y as usize * e.w + x as usize].is_nan() as usize;
+            edges += (m > 0.0 && m >= OUTSIDE_EDGE_STRENGTH * strength) as usize;
         }
     }
     seen >= 20 && edges as f32 > MAX_OUTSIDE_EDGES * seen as f32
 }
+
+/// Edges beyond a side count as busy from this share of the side's own edge strength: print
+/// beyond a line of print is ink on paper as that line is, where a textured table's grain
+/// is much weaker than the step from the table to a card's paper.
+const OUTSIDE_EDGE_STRENGTH: f32 = 0.5;
 
 /// Share of a card cut off at a corner of the frame (two adjacent sides on the border), when
 /// `a` and `b` are the visible extents: the least the proportions of a card allow.

@@ -33,6 +33,19 @@ fn corners(c: (f32, f32), deg: f32) -> Quad {
 
 /// A photo of the card centred at `c`, turned by `deg`, on a green-grey table.
 fn photo(c: (f32, f32), deg: f32, seed: u64) -> RgbImage {
+    photo_on_grain(c, deg, seed, 0.0)
+}
+
+/// Blotch of a grainy table: ±`amplitude` levels, constant over 12 px cells.
+fn blotch(x: u32, y: u32, amplitude: f32) -> f32 {
+    let mut h = ((x / 12) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (y / 12) as u64;
+    h = h.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    h ^= h >> 31;
+    ((h % 1000) as f32 / 999.0 - 0.5) * 2.0 * amplitude
+}
+
+/// [`photo`] on a table with a blotchy grain of ±`grain` levels.
+fn photo_on_grain(c: (f32, f32), deg: f32, seed: u64, grain: f32) -> RgbImage {
     let mut rng = Rng(seed);
     let (s, co) = deg.to_radians().sin_cos();
     RgbImage::from_fn(W, H, |x, y| {
@@ -46,7 +59,7 @@ fn photo(c: (f32, f32), deg: f32, seed: u64) -> RgbImage {
         // look like a flat object lying on the card, see covered.rs).
         let n = rng.next() * 14.0;
         let base = if u < 0.0 || v < 0.0 || u >= CARD.0 || v >= CARD.1 {
-            [95.0, 120.0, 100.0]
+            [95.0, 120.0, 100.0].map(|b| b + blotch(x, y, grain))
         } else if v < 30.0 {
             [150.0, 30.0, 45.0]
         } else if (40.0..160.0).contains(&v) && (20.0..110.0).contains(&u) {
@@ -135,4 +148,19 @@ fn covered_raises_on_a_card_cut_by_the_frame_without_an_mrz() {
     // The same card whole in the frame stays quiet.
     let whole = covered(&photo((320.0, 240.0), 3.0, 2));
     assert!(whole.score < threshold, "whole {whole:?}");
+}
+
+#[test]
+fn a_grainy_table_beside_the_card_is_not_print() {
+    // The table's blotches (±40 levels) are edges, but much weaker than the step from the
+    // table to the card's paper: the strip beyond the card's sides is not print.
+    let img = photo_on_grain((520.0, 240.0), 3.0, 2, 40.0);
+    let o = locate_in(&img).expect("outline");
+    assert!(o.frame_side && o.cut > 0.15, "{o:?}");
+    // The same grain alone, no card: its blotches' edges are all alike, no outline.
+    let mut rng = Rng(3);
+    let table = RgbImage::from_fn(W, H, |x, y| {
+        Rgb([95.0, 120.0, 100.0].map(|b: f32| (b + blotch(x, y, 40.0) + rng.next() * 8.0) as u8))
+    });
+    assert_eq!(locate_in(&table), None);
 }
