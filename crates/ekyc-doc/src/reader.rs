@@ -138,6 +138,10 @@ struct Attempt {
     /// For a reading whose check digits all hold: how far inside the doubt limits it stays
     /// (negative: not valid, see [`ReaderOptions::doubt`]); 0 otherwise.
     slack: f32,
+    /// Its check digits hold but another assignment of look-alikes the recogniser supported
+    /// keeps them too (see [`ekyc_mrz::Doubt::swap_support`]): a doubt about the print, not
+    /// about this look.
+    swap_doubted: bool,
     /// Where the band lies in the input image (see [`MrzReader::read_located`]).
     corners: [Point; 4],
     /// Read with foreign text cut off a line's end (see `clutter`).

@@ -344,6 +344,7 @@ impl MrzReader {
         resolved.map(|reading| {
             let mut reading = fix_letter_fields(reading, &candidates);
             let mut slack = 0.0;
+            let mut swap_doubted = false;
             // A cell the recogniser skipped between two letters held a letter as likely as a
             // filler ("O<AFOR" for OKAFOR), and no check digit covers names: not valid.
             if name_padded || unread_between_letters(&reading.lines, &unread) {
@@ -352,12 +353,14 @@ impl MrzReader {
             if reading.check_digits_valid {
                 let d = doubt(&reading, &candidates);
                 slack = d.slack(&self.opts.doubt);
+                swap_doubted = d.swap_support >= self.opts.doubt.max_swap_support;
                 reading.check_digits_valid &= !d.exceeds(&self.opts.doubt);
             }
             Attempt {
                 reading,
                 confidence,
                 slack,
+                swap_doubted,
                 corners: [Point::new(0.0, 0.0); 4],
                 from_cut_lines: false,
             }

@@ -46,8 +46,9 @@ pub(crate) fn third_line_added(
 
 /// Readings whose check digits all held but that some look doubted: that look saw a rival
 /// reading the check digits cannot refute (`OO` for `00` at weights 7 and 3). The doubt is about
-/// the reading, not the look, so a later look reading the same lines without seeing the rival
-/// proves nothing against it.
+/// the print, not the look, so a later look reading the same lines without seeing the rival
+/// proves nothing against it. (A character chosen by a hair is a doubt about one look: a
+/// clearer look settles it, so that doubt is not carried.)
 #[derive(Debug, Default)]
 pub(crate) struct DoubtedReadings(Vec<Vec<String>>);
 
@@ -83,7 +84,7 @@ pub(super) fn keep(
     }
     let doubted = search
         .doubted
-        .seen(&attempt.reading.lines, attempt.slack < 0.0);
+        .seen(&attempt.reading.lines, attempt.swap_doubted);
     if attempt.accepted() {
         if !doubted {
             return Some(attempt.located());
