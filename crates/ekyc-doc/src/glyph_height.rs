@@ -117,8 +117,10 @@ fn percentile(values: &[f32], q: f32) -> f32 {
     v[k]
 }
 
-/// The line's scale in px per font unit, from its clear digits (median), when it has enough.
-fn digit_scale(line: &RecognizedLine, heights: &[Option<f32>]) -> Option<f32> {
+/// The line's scale in px per font unit from its clear digits (median), and how far their
+/// scales scatter around it (a robust standard deviation, as a share of the scale), when it
+/// has enough.
+fn digit_scale(line: &RecognizedLine, heights: &[Option<f32>]) -> Option<(f32, f32)> {
     let mut scales: Vec<f32> = line
         .alternatives
         .iter()
@@ -132,7 +134,10 @@ fn digit_scale(line: &RecognizedLine, heights: &[Option<f32>]) -> Option<f32> {
         return None;
     }
     scales.sort_by(f32::total_cmp);
-    Some(scales[scales.len() / 2])
+    let scale = scales[scales.len() / 2];
+    let mut off: Vec<f32> = scales.iter().map(|s| (s - scale).abs()).collect();
+    off.sort_by(f32::total_cmp);
+    Some((scale, 1.4826 * off[off.len() / 2] / scale.max(f32::EPSILON)))
 }
 
 /// Letter/digit look-alike pairs told apart by height (letter first). Not `G`/`6`, `I`/`1`,
@@ -210,21 +215,21 @@ fn debug_print(line: &RecognizedLine, heights: &[Option<f32>]) {
         let units = h.zip(scale).map_or(0.0, |(h, s)| h / s);
         let (c, p) = alts.first().copied().unwrap_or(('?', 0.0));
         out += &format!(" {c}{:.0}:{units:.0}", p * 100.0);
+        if crate::reader::debug_verbose() {
+            for a in alts.iter().skip(1) {
+                out += &format!("/{}{:.0}", a.0, a.1 * 100.0);
+            }
+        }
     }
     eprintln!("{out}");
 }
 
 /// Letter/digit look-alikes told apart against the line's clear digits (and letters).
 fn weigh_pairs(line: &mut RecognizedLine, heights: &[Option<f32>]) {
-    let Some(ds) = digit_scale(line, heights) else {
+    let Some((ds, scatter)) = digit_scale(line, heights) else {
         return;
     };
     let ls = letter_scale(line, heights);
-    let spread = if ls.is_some() {
-        SPREAD_WITH_LETTERS
-    } else {
-        SPREAD_WITHOUT_LETTERS
-    };
     for (alts, h) in line.alternatives.iter_mut().zip(heights) {
         let (Some(&(c, _)), Some(h)) = (alts.first(), *h) else {
             continue;
@@ -237,15 +242,31 @@ fn weigh_pairs(line: &mut RecognizedLine, heights: &[Option<f32>]) {
         let (Some(ul), Some(ud)) = (units(l), units(d)) else {
             continue;
         };
-        let (hl, hd) = (ls.unwrap_or(ds) * ul, ds * ud);
+        let hd = ds * ud;
+        let (hl, spread) = match ls {
+            Some(ls) => (ls * ul, SPREAD_WITH_LETTERS),
+            None => (ds * ul, SPREAD_WITHOUT_LETTERS),
+        };
+        // Letters standing so tall against the digits that the pair's heights nearly meet:
+        // the line's heights are not to be trusted (judging by the font's ratio instead made
+        // `2NBOOR` a false valid `2NB00R` on seed 523, its `O`s measured taller than digits).
         if hd - hl < 0.03 * hd {
             continue;
         }
+        // Small or blurred print measures its clear digits unevenly: the spread is at least
+        // their scatter, in shares of the pair's gap.
+        let spread = spread.max(scatter * hd / (hd - hl));
         let t = (h - hl) / (hd - hl);
         // Log odds of digit against letter under two equal spreads around 1 and 0.
         let odds = ((2.0 * t - 1.0) / (2.0 * spread * spread))
             .clamp(-MAX_ODDS.ln(), MAX_ODDS.ln())
             .exp();
+        if crate::reader::debug_verbose() {
+            eprintln!(
+                "    {c} or {q}: height {h:.2} px, letter {hl:.2}, digit {hd:.2}, spread {spread:.2}, \
+                 odds {odds:.3}"
+            );
+        }
         shift_odds(alts, (d, l), odds);
     }
 }
@@ -400,6 +421,29 @@ mod tests {
         weigh(&mut line, &heights);
         assert_eq!(line.alternatives[2][0].0, 'O');
         assert!(line.alternatives[2][0].1 > 0.6);
+    }
+
+    #[test]
+    fn unevenly_measured_digits_make_the_height_count_less() {
+        // Cell 9 is a tall glyph between `O` and `0`, read as `O`. Measured evenly, its height
+        // moves the odds as far as they go; with the clear digits scattering ±6 % (print a few
+        // px tall), only part of the way.
+        let odds_after = |jitter: f32| {
+            let (img, mut line) = line_image("ABCD7411200", 0.15);
+            let mut heights = measure(&img, &line);
+            for (k, h) in heights.iter_mut().enumerate().take(9).skip(4) {
+                let sign = if k % 2 == 0 { 1.0 } else { -1.0 };
+                *h = h.map(|h| h * (1.0 + sign * jitter));
+            }
+            line.alternatives[9] = vec![('O', 0.5), ('0', 0.5)];
+            weigh(&mut line, &heights);
+            let p = |c: char| line.alternatives[9].iter().find(|a| a.0 == c).unwrap().1;
+            p('0') / p('O')
+        };
+        let even = odds_after(0.0);
+        let uneven = odds_after(0.06);
+        assert!((even - MAX_ODDS).abs() < 0.01, "{even}");
+        assert!(uneven > 1.0 && uneven < 0.5 * MAX_ODDS, "{uneven}");
     }
 
     #[test]
