@@ -10,12 +10,10 @@ use ekyc_infer::{Engine, SessionOptions};
 use ekyc_mrz::{DoubtLimits, MrzReading};
 use image::RgbImage;
 
-use crate::band::{
-    band_corners, band_region, dominant_angle, find_bands, find_bands_with, Band, Pieces,
-};
+use crate::band::{band_corners, band_region, dominant_angle, find_bands, Band};
 use crate::detect::{DetectorOptions, TextDetector};
 use crate::error::DocError;
-use crate::geometry::{cover_span, crop_rotated, unturned, Point, RotatedRect};
+use crate::geometry::{unturned, Point, RotatedRect};
 use crate::letters::letters_plausible;
 use crate::lines::turn;
 use crate::recognize::TextRecognizer;
@@ -24,18 +22,11 @@ use crate::recognize::TextRecognizer;
 pub const DETECTOR_MODEL: &str = "ppocr_det";
 pub const RECOGNIZER_MODEL: &str = "ppocr_rec";
 
-/// Line-box height (px) a band is scaled to for its second, closer detection.
-const REFINE_LINE_HEIGHT: f32 = 40.0;
-/// Widest band view handed to the detector.
-const REFINE_MAX_WIDTH: f32 = 1600.0;
-/// Detector input size for the band view: its lines are then about 12 px tall there, plenty
-/// for the DB net, at half the cost of the page size.
-const REFINE_DETECT_SIDE: u32 = 480;
-/// Largest detector input for the band view.
-const REFINE_MAX_DETECT_SIDE: u32 = 1280;
-
 /// Bands per image looked at again with their sides widened.
 const MAX_WIDENED: usize = 2;
+/// Third lines guessed per image: the page look, a widened look whose lines now reach their
+/// end, and the closer look may each find the pair without the third line.
+const MAX_THIRD_LINE_GUESSES: usize = 3;
 
 /// After this many bands read without one MRZ-like line (see `reader_lines`), the image is
 /// taken for a page of running text: the search skips the other turns and the tilted look and
@@ -174,8 +165,8 @@ struct Search<'a> {
     widened: usize,
     /// Three-line bands read where two of their lines were read before.
     third_lines: usize,
-    /// A third line was guessed next to two lines of a TD1's length.
-    third_line_guessed: bool,
+    /// Third lines guessed next to two lines of a TD1's length (see [`MAX_THIRD_LINE_GUESSES`]).
+    third_line_guesses: usize,
     /// Bands that may be read in all.
     budget: usize,
     /// Direction of the text on the first look at the upright page (radians).
@@ -371,6 +362,7 @@ impl MrzReader {
                 boxes.len(),
                 bands.iter().map(|b| b.lines.len()).collect::<Vec<_>>()
             );
+            regions::debug_boxes(&boxes);
         }
         search.bands_seen += bands.len();
         let coarse = side.is_some() && side == self.opts.coarse_side;
@@ -495,8 +487,10 @@ impl MrzReader {
         }
         // Two lines of a TD1's length: the band missed the third line (its detected box cut
         // short, or merged with print). Once per image, one line pitch below, then above.
-        if let Some(upside_down) = td1_pair.filter(|_| !search.third_line_guessed) {
-            search.third_line_guessed = true;
+        if let Some(upside_down) =
+            td1_pair.filter(|_| search.third_line_guesses < MAX_THIRD_LINE_GUESSES)
+        {
+            search.third_line_guesses += 1;
             let crops = LineCrops {
                 image: view,
                 upside_down,
@@ -512,68 +506,17 @@ impl MrzReader {
         }
         Ok(None)
     }
-
-    /// Shorter than [`ReaderOptions::refine_min_aspect`] line heights: maybe cut short.
-    fn short_band(&self, band: &Band) -> bool {
-        let line_h =
-            band.lines.iter().map(|l| l.height).sum::<f32>() / band.lines.len().max(1) as f32;
-        band_region(band, 1.0).is_some_and(|r| r.width < self.opts.refine_min_aspect * line_h)
-    }
-
-    /// Cut the band out, deskewed and scaled so its lines are about [`REFINE_LINE_HEIGHT`] px
-    /// tall, and detect its lines again there: boxes found on the whole (downscaled) page are
-    /// too coarse for small MRZs. `None` when the second look finds no band of as many lines.
-    fn refine(
-        &self,
-        image: &RgbImage,
-        band: &Band,
-        widen: bool,
-    ) -> Result<Option<(RgbImage, Band)>, DocError> {
-        let Some(tight) = band_region(band, 1.0) else {
-            return Ok(None);
-        };
-        let line_h = band.lines.iter().map(|l| l.height).sum::<f32>() / band.lines.len() as f32;
-        // A band shorter than a 44-character line may be a line whose end (a faded filler run
-        // and the check digits after it) the page-size look missed: look on both sides too.
-        let extend = if widen {
-            (self.opts.refine_min_aspect * line_h - tight.width).max(0.0)
-        } else {
-            0.0
-        };
-        let region = tight.expanded(extend, 0.0);
-        let scale = (REFINE_LINE_HEIGHT / line_h.max(1.0))
-            .min(4.0)
-            .min(REFINE_MAX_WIDTH / region.width.max(1.0));
-        let Some(view) = crop_rotated(image, &region, scale) else {
-            return Ok(None);
-        };
-        // The band view's lines are REFINE_LINE_HEIGHT tall; the detector misses parts of lines
-        // whose glyphs come out much smaller than ~20 px at its input.
-        let side = (view.width().max(view.height()) as f32 * self.opts.refine_detect_scale)
-            .clamp(REFINE_DETECT_SIDE as f32, REFINE_MAX_DETECT_SIDE as f32);
-        let boxes = self.detector.detect_at(&view, side as u32)?;
-        // The first look's extent, in the view: a line the closer look cuts short keeps it.
-        let first_look = (
-            (extend + line_h) * scale,
-            (extend + tight.width - line_h) * scale,
-        );
-        let found = find_bands_with(&boxes, Pieces::Apart)
-            .into_iter()
-            .find(|b| b.lines.len() == band.lines.len())
-            .map(|b| Band {
-                lines: b.lines.iter().map(|l| cover_span(l, first_look)).collect(),
-            });
-        Ok(found.map(|b| (view, b)))
-    }
 }
 
 #[path = "reader_lines.rs"]
 mod lines_read;
+#[path = "reader_refine.rs"]
+mod refine;
 pub(crate) use lines_read::with_third_line;
 use lines_read::LineCrops;
 #[path = "reader_regions.rs"]
 mod regions;
-pub(crate) use regions::debug_enabled;
+pub(crate) use regions::{debug_enabled, debug_verbose};
 use regions::{keep, DoubtedReadings};
 pub(crate) use regions::{read_before, third_line_added};
 #[path = "reader_tilt.rs"]

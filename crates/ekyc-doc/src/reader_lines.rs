@@ -130,10 +130,14 @@ impl MrzReader {
         let second = self
             .read_lines(crops, band, self.opts.second_pad_y)?
             .attempt;
+        // A look-alike rival the single-crop read saw is about the print: the combined read
+        // of the same lines, softer between the two, does not clear it.
+        let first_doubted = first.swap_doubted.then(|| first.reading.lines.clone());
         let mut attempt = match second {
             Some(b) if !first.better_than(&b) => b,
             _ => first,
         };
+        attempt.swap_doubted |= first_doubted.is_some_and(|l| l == attempt.reading.lines);
         // A plausible MRZ whose check digits fail may have lost a line's last check digit to a
         // box that stops short of it: read once more with the line ends widened, and keep that
         // reading only when its check digits hold. (Wide margins by default read more clutter
@@ -392,6 +396,7 @@ impl MrzReader {
         if upside_down {
             crop = imageops::rotate180(&crop);
         }
+        super::regions::debug_dump("line", &crop);
         let (mut line, share) = recognizer.recognize_mrz_with_share(&crop)?;
         if self.opts.glyph_heights {
             let heights = crate::glyph_height::measure(&crop, &line);

@@ -4,10 +4,45 @@
 use super::{Attempt, BandLook, LocatedMrz, Search};
 use crate::band::band_corners;
 use crate::geometry::RotatedRect;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// `EKYC_MRZ_DEBUG` set: the reader prints each look and reading on stderr.
 pub(crate) fn debug_enabled() -> bool {
     std::env::var_os("EKYC_MRZ_DEBUG").is_some()
+}
+
+/// `EKYC_MRZ_DEBUG=2`: also every detected box, each glyph's alternatives and the look-alike
+/// odds its height gave.
+pub(crate) fn debug_verbose() -> bool {
+    std::env::var_os("EKYC_MRZ_DEBUG").is_some_and(|v| v == "2")
+}
+
+/// With [`debug_verbose`]: the detector's boxes of one look.
+pub(crate) fn debug_boxes(boxes: &[crate::detect::TextBox]) {
+    if !debug_verbose() {
+        return;
+    }
+    for b in boxes.iter().map(|b| &b.rect) {
+        let (c, deg) = (b.center, b.angle.to_degrees());
+        eprintln!(
+            "    box ({:.0},{:.0} {:.0}x{:.0} {deg:.1}°)",
+            c.x, c.y, b.width, b.height
+        );
+    }
+}
+
+/// `EKYC_MRZ_DUMP=DIR`: each band view and line crop the reader looks at is saved in `DIR` as
+/// `KIND###.png`, numbered in the order they were made.
+pub(crate) fn debug_dump(kind: &str, image: &image::RgbImage) {
+    static COUNT: AtomicUsize = AtomicUsize::new(0);
+    let Some(dir) = std::env::var_os("EKYC_MRZ_DUMP") else {
+        return;
+    };
+    let n = COUNT.fetch_add(1, Ordering::Relaxed);
+    let path = std::path::Path::new(&dir).join(format!("{kind}{n:03}.png"));
+    if let Err(e) = image.save(&path) {
+        eprintln!("  cannot save {}: {e}", path.display());
+    }
 }
 
 /// Two band regions covering the same text: centres closer than the band is tall, widths within
