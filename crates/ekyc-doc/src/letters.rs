@@ -208,6 +208,54 @@ pub fn fix_letter_fields(reading: MrzReading, candidates: &[CandidateLine]) -> M
     }
 }
 
+/// The letter a digit stands in for in a letters-only field, where OCR-B's look-alikes meet.
+fn look_alike_letter(digit: char) -> Option<char> {
+    match digit {
+        '0' => Some('O'),
+        '1' => Some('I'),
+        '2' => Some('Z'),
+        '5' => Some('S'),
+        '6' => Some('G'),
+        '8' => Some('B'),
+        _ => None,
+    }
+}
+
+/// For a reading that is reported but not accepted: a digit the recogniser read in a
+/// letters-only field (country codes, names) where it offered no letter at all is shown as its
+/// look-alike letter (`0X0` as `OXO`): no MRZ prints a digit there, and a field the check digits
+/// do not cover is not what they vouch for either way. Never makes a reading valid.
+pub fn letters_for_digits(reading: MrzReading) -> MrzReading {
+    let mut lines: Vec<Vec<char>> = reading.lines.iter().map(|l| l.chars().collect()).collect();
+    let mut changed = false;
+    for (line, start, end) in letter_spans(reading.format) {
+        for c in lines
+            .get_mut(line)
+            .into_iter()
+            .flatten()
+            .take(end)
+            .skip(start)
+        {
+            if let Some(letter) = look_alike_letter(*c) {
+                *c = letter;
+                changed = true;
+            }
+        }
+    }
+    if !changed {
+        return reading;
+    }
+    let text: Vec<String> = lines.iter().map(|l| l.iter().collect()).collect();
+    let refs: Vec<&str> = text.iter().map(String::as_str).collect();
+    match parse(&refs) {
+        Ok(mut fixed) if fixed.format == reading.format => {
+            fixed.check_digits_valid = false;
+            fixed
+        }
+        _ => reading,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,6 +284,19 @@ mod tests {
                     .collect()
             })
             .collect()
+    }
+
+    #[test]
+    fn digits_in_letter_fields_are_shown_as_letters_but_not_valid() {
+        let misread = [TD3[0], "L898902C36UT07408122F1204159ZE184226B<<<<<10"];
+        let reading = parse(&misread).expect("parses");
+        assert!(reading.check_digits_valid && !letters_plausible(&reading));
+        let shown = letters_for_digits(reading);
+        assert_eq!(shown.lines[1], TD3[1]);
+        assert!(!shown.check_digits_valid);
+        // Digits elsewhere (the document number) stay as read; nothing to change, nothing done.
+        let read = parse(&TD3).expect("parses");
+        assert_eq!(letters_for_digits(read.clone()), read);
     }
 
     #[test]

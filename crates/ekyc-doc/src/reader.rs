@@ -14,7 +14,7 @@ use crate::band::{band_corners, band_region, dominant_angle, find_bands, Band};
 use crate::detect::{DetectorOptions, TextDetector};
 use crate::error::DocError;
 use crate::geometry::{unturned, Point, RotatedRect};
-use crate::letters::letters_plausible;
+use crate::letters::{letters_for_digits, letters_plausible};
 use crate::lines::turn;
 use crate::recognize::TextRecognizer;
 
@@ -321,6 +321,7 @@ impl MrzReader {
                 // a visa layout) prove nothing: such a reading is not reported as valid.
                 if !letters_plausible(&found.reading) {
                     found.reading.check_digits_valid = false;
+                    found.reading = letters_for_digits(found.reading);
                 }
                 found
             })

@@ -149,12 +149,14 @@ fn reads_a_td1_band() {
 }
 
 #[test]
-fn a_digit_without_letter_alternative_is_reported_as_read() {
-    // '0' for 'O' in the nationality, and the net saw no 'O': nothing is invented, the reading
-    // is returned as read (after every orientation was tried for a better one).
+fn a_digit_without_letter_alternative_is_shown_as_its_letter_but_not_valid() {
+    // '0' for 'O' in the nationality, and the net saw no 'O': after every orientation was
+    // tried for a better reading, the reading is returned with the look-alike letter no MRZ
+    // could print otherwise, and not as valid (no check digit covers the field).
     let misread = [TD1[0], "7408122F1204159UT0<<<<<<<<<<<6", TD1[2]];
     let reading = reader(&misread).read(&card()).expect("reading");
-    assert_eq!(reading.lines[1], misread[1]);
+    assert_eq!(reading.lines[1], TD1[1]);
+    assert!(!reading.check_digits_valid);
 }
 
 #[test]
