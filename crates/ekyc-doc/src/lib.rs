@@ -21,6 +21,7 @@ mod ensemble;
 mod error;
 mod geometry;
 mod glyph_height;
+mod glyph_scale;
 mod letters;
 mod line_end;
 mod lines;
