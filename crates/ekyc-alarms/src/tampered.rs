@@ -8,7 +8,9 @@
 //!   along the pixel grid. That holds only when the card is tilted in the photo: on a scan or
 //!   a flat digital image the card's own printed boxes are grid-straight and as sharp as a
 //!   paste, so the seam score is weighed by the card's tilt (from the MRZ band): none when the
-//!   card is axis-aligned or its tilt is unknown, full from [`FULL_TILT_DEG`] on.
+//!   card is axis-aligned or its tilt is unknown, full from [`FULL_TILT_DEG`] on. A corner of
+//!   two pure cuts — exactly one step, no line — counts at any known tilt
+//!   ([`PURE_SEAM_PER_RATIO`]): on axis-aligned cards this finds most pasted photos.
 //! - baseline mismatch ([`crate::tampered_baseline`]): on a card tilted in the photo, a word of
 //!   the visual zone whose baseline runs along the pixel rows while the lines next to it follow
 //!   the card — a field typed on the saved photo. Its gap in standard errors is on the
@@ -78,6 +80,14 @@ pub const FULL_TILT_DEG: f32 = 1.5;
 /// Seam-corner contrast worth one unit of the sharpness ratio: the seams' balanced point
 /// before the merge (36) over the sharpness ratio's (2.0) on the tune split.
 pub const SEAM_PER_RATIO: f32 = 18.0;
+
+/// Pure-corner contrast ([`crate::tampered_seams::MIN_PURITY`]) worth one unit of the sharpness
+/// ratio, at any tilt, short or long runs alike (no [`LONG_SEAM_GAIN`]: a pure long run is
+/// no rarer on clean pages). Over the 220 clean and 250 other-attack pages of four tune-split
+/// sets (tune, tune2, seeds 7707/7708) the strongest pure corner on a clean page reached 7.4
+/// (short) and 19.2 (long: a low-resolution card's own corner), while pasted photos on
+/// axis-aligned cards reach 21–150; 15 puts the balanced threshold (2.1) at 31.5.
+pub const PURE_SEAM_PER_RATIO: f32 = 15.0;
 
 /// Long-run seam contrast worth one unit of the short-run contrast (runs of
 /// [`crate::tampered_seams::LONG_RUN`]): on tilted clean pages of tune + tune2 the highest
@@ -155,7 +165,7 @@ pub fn detect(v: &View) -> Detection {
     let tilt = card_tilt_deg(v);
     let weight = tilt.map_or(0.0, |t| (t / FULL_TILT_DEG).min(1.0));
     let t2 = std::time::Instant::now();
-    let corners = if weight > 0.0 {
+    let corners = if tilt.is_some() {
         strongest_corners(v)
     } else {
         Default::default()
@@ -167,6 +177,13 @@ pub fn detect(v: &View) -> Detection {
     let t1 = std::time::Instant::now();
     let baseline = most_deviant_word(v);
     let baseline_ms = t1.elapsed().as_secs_f32() * 1000.0;
+    // A pure corner counts whatever the tilt: the card's print, resampled or softened, and its
+    // strokes (lines) do not pass for one.
+    let pure = corners
+        .pure_short
+        .score
+        .max(corners.pure_long.score * LONG_SEAM_GAIN);
+    let seam = seam.max(pure / PURE_SEAM_PER_RATIO);
     Detection::new(CardAlarm::Tampered, seam.max(sharp.ratio).max(baseline.z))
         .with("card_tilt_deg", tilt.unwrap_or(-1.0))
         .with("seam_corner", corner.score)
@@ -175,6 +192,12 @@ pub fn detect(v: &View) -> Detection {
         .with("seam_long", corners.long.score)
         .with("long_x", corners.long.x as f32)
         .with("long_y", corners.long.y as f32)
+        .with("seam_pure", corners.pure_short.score)
+        .with("pure_x", corners.pure_short.x as f32)
+        .with("pure_y", corners.pure_short.y as f32)
+        .with("seam_pure_long", corners.pure_long.score)
+        .with("pure_long_x", corners.pure_long.x as f32)
+        .with("pure_long_y", corners.pure_long.y as f32)
         .with("seams_ms", seams_ms)
         .with("sharp_ratio", sharp.ratio)
         .with("sharp_block", sharp.block)
