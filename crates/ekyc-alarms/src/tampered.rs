@@ -69,7 +69,7 @@ use ekyc_types::CardAlarm;
 use crate::detection::Detection;
 use crate::tampered_baseline::most_deviant_word;
 use crate::tampered_jpeg::{missing_trace, JpegTrace, MissingTrace};
-use crate::tampered_seams::strongest_corners;
+use crate::tampered_seams::{near_outline, strongest_corners, strongest_corners_avoiding, Corners};
 use crate::tampered_sharp::sharpest_block;
 use crate::view::View;
 
@@ -88,6 +88,10 @@ pub const SEAM_PER_RATIO: f32 = 18.0;
 /// (short) and 19.2 (long: a low-resolution card's own corner), while pasted photos on
 /// axis-aligned cards reach 21–150; 15 puts the balanced threshold (2.1) at 31.5.
 pub const PURE_SEAM_PER_RATIO: f32 = 15.0;
+
+/// Pure-corner contrast from which the corner is checked against the card's outline seen in
+/// the photo (below every level's threshold: 1.95 × [`PURE_SEAM_PER_RATIO`] = 29).
+pub const PURE_CHECK_FLOOR: f32 = 20.0;
 
 /// Long-run seam contrast worth one unit of the short-run contrast (runs of
 /// [`crate::tampered_seams::LONG_RUN`]): on tilted clean pages of tune + tune2 the highest
@@ -165,11 +169,14 @@ pub fn detect(v: &View) -> Detection {
     let tilt = card_tilt_deg(v);
     let weight = tilt.map_or(0.0, |t| (t / FULL_TILT_DEG).min(1.0));
     let t2 = std::time::Instant::now();
-    let corners = if tilt.is_some() {
+    let mut corners = if tilt.is_some() {
         strongest_corners(v)
     } else {
         Default::default()
     };
+    if let Some(outline) = square_cards_own_corner(v, &corners) {
+        corners = strongest_corners_avoiding(v, Some(&outline));
+    }
     let seams_ms = t2.elapsed().as_secs_f32() * 1000.0;
     let corner = corners.short;
     let long = corners.long.score * LONG_SEAM_GAIN;
@@ -213,6 +220,26 @@ pub fn detect(v: &View) -> Detection {
         .with("baseline_y", baseline.y as f32)
         .with("baseline_words", baseline.words as f32)
         .with("baseline_ms", baseline_ms)
+}
+
+/// The card's outline (working pixels) when the strongest pure corner may be the card's own
+/// corner against the table: a pure corner from [`PURE_CHECK_FLOOR`] on, lying on the sides of
+/// an outline seen whole in the photo (four real sides: where one is the photo's border the
+/// page fills the frame, and the "sides" found inside it are as likely its print, such as the
+/// portrait box a pasted photo sits in).
+fn square_cards_own_corner(v: &View, corners: &Corners) -> Option<crate::view::Quad> {
+    let pure = [corners.pure_short, corners.pure_long]
+        .into_iter()
+        .filter(|c| c.score >= PURE_CHECK_FLOOR)
+        .collect::<Vec<_>>();
+    if pure.is_empty() {
+        return None;
+    }
+    let o = crate::outline::locate(v).filter(|o| !o.frame_side)?;
+    let f = v.factor as f32;
+    pure.iter()
+        .any(|c| near_outline(&o.quad, (c.x as f32 / f, c.y as f32 / f)))
+        .then_some(o.quad)
 }
 
 /// The MRZ band's angle to the nearer image axis, degrees (`None` without an MRZ hint).

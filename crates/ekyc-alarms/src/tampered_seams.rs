@@ -44,6 +44,11 @@ pub const MAX_OPPOSITE: f32 = 0.5;
 /// Largest share of a pure cut's mean excess that the run of the same length on past the
 /// corner may keep ([`StepMaps::ends`]).
 pub const END_SHARE: f32 = 0.5;
+/// Share of the card outline's longer side that a pure corner keeps from its sides
+/// ([`strongest_corners_avoiding`]). On the tune sets the card's own corners (a covering
+/// object's too) lay ≤ 0.5 % from the outline found, the pastes on a card seen whole ≥ 0.8 %
+/// (the outline is found on a copy of ≤ 256 px: 0.6 % is about one of its pixels).
+pub const OUTLINE_CLEARANCE: f32 = 0.006;
 /// How far across (pixels) an opposite step is looked for: a bold header glyph's stroke is
 /// up to ~7 px wide at the sets' resolutions.
 pub const OPPOSITE_REACH: usize = 8;
@@ -297,6 +302,14 @@ pub struct Corners {
 /// The strongest grid-straight corners, short and long runs, whose point lies on the card
 /// (`v.on_card`).
 pub fn strongest_corners(v: &View) -> Corners {
+    strongest_corners_avoiding(v, None)
+}
+
+/// [`strongest_corners`], the pure corners kept off the sides of `outline` (the card's outline
+/// found from its edges, working pixels) by [`OUTLINE_CLEARANCE`] of its longer side: a card
+/// lying square on the table has pure corners of its own where the page predicted from the MRZ
+/// misses its outline.
+pub fn strongest_corners_avoiding(v: &View, outline: Option<&Quad>) -> Corners {
     let (fw, fh) = (v.full.width() as usize, v.full.height() as usize);
     let sides = id_card_sides(v);
     let mut r = v.card_full;
@@ -353,6 +366,14 @@ pub fn strongest_corners(v: &View) -> Corners {
         }
         c
     };
+    let clear = |x: usize, y: usize| {
+        outline.is_none_or(|q| {
+            let f = v.factor as f32;
+            let p = ((r.x0 + x) as f32 / f, (r.y0 + y) as f32 / f);
+            !near_outline(q, p)
+        })
+    };
+    let pure_on_card = |x: usize, y: usize| on_card(x, y) && clear(x, y);
     let search = |run: usize, run_across: usize| {
         let cuts = Cuts {
             // vert[y * w + x]: run rows y..y+run at column boundary x.
@@ -364,7 +385,7 @@ pub fn strongest_corners(v: &View) -> Corners {
         };
         let lens = (run, run_across);
         let any = to_full(cuts.best_corner(lens, &on_card, None));
-        let pure = to_full(cuts.best_corner(lens, &on_card, Some(&steps)));
+        let pure = to_full(cuts.best_corner(lens, &pure_on_card, Some(&steps)));
         (any, pure)
     };
     let (short, pure_short) = search(RUN, RUN_ACROSS);
@@ -429,6 +450,25 @@ impl Cuts {
         }
         best
     }
+}
+
+/// Whether working-pixel point `p` lies within [`OUTLINE_CLEARANCE`] of the longer side of `q`
+/// from one of its sides.
+pub fn near_outline(q: &Quad, p: (f32, f32)) -> bool {
+    let side = |i: usize| (q[i], q[(i + 1) % 4]);
+    let longer = (0..4)
+        .map(|i| {
+            let (a, b) = side(i);
+            (b.0 - a.0).hypot(b.1 - a.1)
+        })
+        .fold(0.0, f32::max);
+    (0..4).any(|i| {
+        let (a, b) = side(i);
+        let (ux, uy) = (b.0 - a.0, b.1 - a.1);
+        let t =
+            (((p.0 - a.0) * ux + (p.1 - a.1) * uy) / (ux * ux + uy * uy).max(1e-6)).clamp(0.0, 1.0);
+        (p.0 - a.0 - t * ux).hypot(p.1 - a.1 - t * uy) < OUTLINE_CLEARANCE * longer
+    })
 }
 
 /// The cores of an ID card's other side in the photo (full-resolution pixels), as the

@@ -363,3 +363,43 @@ fn purity_and_opposite_read_one_step_against_a_spread_edge_or_a_line() {
     let (p, o) = read(&stroke, 4);
     assert!(p > 0.99 && (o - 1.0).abs() < 1e-4, "{p} {o}");
 }
+
+#[test]
+fn a_square_cards_own_corner_is_kept_out_by_its_outline() {
+    // The card drawn well inside the page the MRZ predicts (x 24..696, y -3..469): its hard,
+    // aliased corners against the table fall on the predicted card, and lying square they are
+    // pure single steps.
+    let img = card_on_table(0.0, (90.0, 60.0, 630.0, 440.0));
+    let hints = mrz_hint(0.0);
+    let view = View::new(&img, &hints);
+    let plain = strongest_corners(&view).pure_short;
+    let at_card_corner = |c: &Corner| {
+        [(90, 60), (630, 60), (630, 440), (90, 440)]
+            .iter()
+            .any(|&(x, y)| c.x.abs_diff(x) <= 3 && c.y.abs_diff(y) <= 3)
+    };
+    assert!(plain.score > 40.0 && at_card_corner(&plain), "{plain:?}");
+    // Kept off the card's outline (working pixels = photo pixels here), nothing is left...
+    let outline = [(90.0, 60.0), (630.0, 60.0), (630.0, 440.0), (90.0, 440.0)];
+    let clear = strongest_corners_avoiding(&view, Some(&outline)).pure_short;
+    assert!(clear.score < 10.0, "{clear:?}");
+    // ...and the detector finds that outline in the photo itself.
+    let d = crate::tampered::detect(&view);
+    let t = crate::config::Level::Balanced.thresholds().tampered;
+    assert!(d.score < t, "{d:?}");
+    // A photo pasted well inside the card is still found.
+    let mut pasted = img.clone();
+    paste_hard_photo(&mut pasted, (150, 120, 150, 220), 5);
+    let d = crate::tampered::detect(&View::new(&pasted, &hints));
+    assert!(d.score >= t, "{d:?}");
+}
+
+#[test]
+fn near_outline_is_within_its_share_of_the_longer_side() {
+    let q = [(0.0, 0.0), (1000.0, 0.0), (1000.0, 600.0), (0.0, 600.0)];
+    // 0.6 % of 1000 px: 6 px.
+    assert!(near_outline(&q, (500.0, 5.0)));
+    assert!(near_outline(&q, (994.5, 300.0)));
+    assert!(!near_outline(&q, (500.0, 7.0)));
+    assert!(!near_outline(&q, (500.0, 300.0)));
+}
