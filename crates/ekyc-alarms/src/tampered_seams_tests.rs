@@ -124,8 +124,7 @@ fn detector_weighs_the_corner_by_the_card_tilt_but_not_a_pure_one() {
     let d = crate::tampered::detect(&View::new(&pasted, &flat));
     let ev = |name| d.evidence(name).unwrap_or(-1.0);
     assert!(ev("seam_corner") > 40.0, "{d:?}");
-    let gain = crate::tampered::LONG_SEAM_GAIN;
-    let pure = ev("seam_pure").max(ev("seam_pure_long") * gain);
+    let pure = ev("seam_pure").max(ev("seam_pure_long"));
     assert_eq!(
         d.score,
         pure / crate::tampered::PURE_SEAM_PER_RATIO,
