@@ -8,7 +8,9 @@
 //!   along the pixel grid. That holds only when the card is tilted in the photo: on a scan or
 //!   a flat digital image the card's own printed boxes are grid-straight and as sharp as a
 //!   paste, so the seam score is weighed by the card's tilt (from the MRZ band): none when the
-//!   card is axis-aligned or its tilt is unknown, full from [`FULL_TILT_DEG`] on.
+//!   card is axis-aligned or its tilt is unknown, full from [`FULL_TILT_DEG`] on. A corner of
+//!   two pure cuts — exactly one step, no line — counts at any known tilt
+//!   ([`PURE_SEAM_PER_RATIO`]): on axis-aligned cards this finds most pasted photos.
 //! - baseline mismatch ([`crate::tampered_baseline`]): on a card tilted in the photo, a word of
 //!   the visual zone whose baseline runs along the pixel rows while the lines next to it follow
 //!   the card — a field typed on the saved photo. Its gap in standard errors is on the
@@ -61,13 +63,20 @@
 //! - the sharpest block and the strongest seam corner at one place (within 60 px) as a
 //!   combined cue: 8 of 52 missed pastes, but clean pages' corners meet their sharpest block
 //!   as close (9 of 220) at the same strengths.
+//!
+//! Around the pure corners (tune-split sets as above), measured and dropped: the card's outline
+//! check with any located outline, also one with a side on the photo's border (in scans the
+//! portrait box passed for the card's side: 3 pastes lost); the opposite step read per offset
+//! instead of as the level coming back (a stroke's far edge split over two columns let a
+//! specimen's digit pass); long pure runs counted [`LONG_SEAM_GAIN`]× like the seams (a clean
+//! card's own corner 19.2 → 34.6, over the threshold).
 
 use ekyc_types::CardAlarm;
 
 use crate::detection::Detection;
 use crate::tampered_baseline::most_deviant_word;
 use crate::tampered_jpeg::{missing_trace, JpegTrace, MissingTrace};
-use crate::tampered_seams::strongest_corners;
+use crate::tampered_seams::{near_outline, strongest_corners, strongest_corners_avoiding, Corners};
 use crate::tampered_sharp::sharpest_block;
 use crate::view::View;
 
@@ -78,6 +87,18 @@ pub const FULL_TILT_DEG: f32 = 1.5;
 /// Seam-corner contrast worth one unit of the sharpness ratio: the seams' balanced point
 /// before the merge (36) over the sharpness ratio's (2.0) on the tune split.
 pub const SEAM_PER_RATIO: f32 = 18.0;
+
+/// Pure-corner contrast ([`crate::tampered_seams::MIN_PURITY`]) worth one unit of the sharpness
+/// ratio, at any tilt, short or long runs alike (no [`LONG_SEAM_GAIN`]: a pure long run is
+/// no rarer on clean pages). Over the 220 clean and 250 other-attack pages of four tune-split
+/// sets (tune, tune2, seeds 7707/7708) the strongest pure corner on a clean page reached 7.4
+/// (short) and 19.2 (long: a low-resolution card's own corner), while pasted photos on
+/// axis-aligned cards reach 21–150; 15 puts the balanced threshold (2.1) at 31.5.
+pub const PURE_SEAM_PER_RATIO: f32 = 15.0;
+
+/// Pure-corner contrast from which the corner is checked against the card's outline seen in
+/// the photo (below every level's threshold: 1.95 × [`PURE_SEAM_PER_RATIO`] = 29).
+pub const PURE_CHECK_FLOOR: f32 = 20.0;
 
 /// Long-run seam contrast worth one unit of the short-run contrast (runs of
 /// [`crate::tampered_seams::LONG_RUN`]): on tilted clean pages of tune + tune2 the highest
@@ -155,11 +176,14 @@ pub fn detect(v: &View) -> Detection {
     let tilt = card_tilt_deg(v);
     let weight = tilt.map_or(0.0, |t| (t / FULL_TILT_DEG).min(1.0));
     let t2 = std::time::Instant::now();
-    let corners = if weight > 0.0 {
+    let mut corners = if tilt.is_some() {
         strongest_corners(v)
     } else {
         Default::default()
     };
+    if let Some(outline) = square_cards_own_corner(v, &corners) {
+        corners = strongest_corners_avoiding(v, Some(&outline));
+    }
     let seams_ms = t2.elapsed().as_secs_f32() * 1000.0;
     let corner = corners.short;
     let long = corners.long.score * LONG_SEAM_GAIN;
@@ -167,6 +191,10 @@ pub fn detect(v: &View) -> Detection {
     let t1 = std::time::Instant::now();
     let baseline = most_deviant_word(v);
     let baseline_ms = t1.elapsed().as_secs_f32() * 1000.0;
+    // A pure corner counts whatever the tilt: the card's print, resampled or softened, and its
+    // strokes (lines) do not pass for one.
+    let pure = corners.pure_short.score.max(corners.pure_long.score);
+    let seam = seam.max(pure / PURE_SEAM_PER_RATIO);
     Detection::new(CardAlarm::Tampered, seam.max(sharp.ratio).max(baseline.z))
         .with("card_tilt_deg", tilt.unwrap_or(-1.0))
         .with("seam_corner", corner.score)
@@ -175,6 +203,12 @@ pub fn detect(v: &View) -> Detection {
         .with("seam_long", corners.long.score)
         .with("long_x", corners.long.x as f32)
         .with("long_y", corners.long.y as f32)
+        .with("seam_pure", corners.pure_short.score)
+        .with("pure_x", corners.pure_short.x as f32)
+        .with("pure_y", corners.pure_short.y as f32)
+        .with("seam_pure_long", corners.pure_long.score)
+        .with("pure_long_x", corners.pure_long.x as f32)
+        .with("pure_long_y", corners.pure_long.y as f32)
         .with("seams_ms", seams_ms)
         .with("sharp_ratio", sharp.ratio)
         .with("sharp_block", sharp.block)
@@ -190,6 +224,26 @@ pub fn detect(v: &View) -> Detection {
         .with("baseline_y", baseline.y as f32)
         .with("baseline_words", baseline.words as f32)
         .with("baseline_ms", baseline_ms)
+}
+
+/// The card's outline (working pixels) when the strongest pure corner may be the card's own
+/// corner against the table: a pure corner from [`PURE_CHECK_FLOOR`] on, lying on the sides of
+/// an outline seen whole in the photo (four real sides: where one is the photo's border the
+/// page fills the frame, and the "sides" found inside it are as likely its print, such as the
+/// portrait box a pasted photo sits in).
+fn square_cards_own_corner(v: &View, corners: &Corners) -> Option<crate::view::Quad> {
+    let pure = [corners.pure_short, corners.pure_long]
+        .into_iter()
+        .filter(|c| c.score >= PURE_CHECK_FLOOR)
+        .collect::<Vec<_>>();
+    if pure.is_empty() {
+        return None;
+    }
+    let o = crate::outline::locate(v).filter(|o| !o.frame_side)?;
+    let f = v.factor as f32;
+    pure.iter()
+        .any(|c| near_outline(&o.quad, (c.x as f32 / f, c.y as f32 / f)))
+        .then_some(o.quad)
 }
 
 /// The MRZ band's angle to the nearer image axis, degrees (`None` without an MRZ hint).

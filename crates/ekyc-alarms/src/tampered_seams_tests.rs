@@ -108,7 +108,7 @@ fn mrz_hint(degrees: f32) -> CardHints {
 }
 
 #[test]
-fn detector_weighs_the_corner_by_the_card_tilt() {
+fn detector_weighs_the_corner_by_the_card_tilt_but_not_a_pure_one() {
     let score =
         |img: &RgbImage, hints: &CardHints| crate::tampered::detect(&View::new(img, hints)).score;
     let clean = photo(5.0, 7);
@@ -118,9 +118,18 @@ fn detector_weighs_the_corner_by_the_card_tilt() {
     let t = crate::config::Level::Balanced.thresholds().tampered;
     assert!(score(&clean, &tilted) < t, "{}", score(&clean, &tilted));
     assert!(score(&pasted, &tilted) >= t, "{}", score(&pasted, &tilted));
-    // Axis-aligned card (scan) or no MRZ: the seams are not judged (and this fixture has no
-    // MRZ print for the optics cue).
-    assert_eq!(score(&pasted, &mrz_hint(0.0)), 0.0);
+    // Axis-aligned card (scan): only a pure corner counts, not the tilt-weighed seams; no MRZ:
+    // the seams are not judged (and this fixture has no MRZ print for the optics cue).
+    let flat = mrz_hint(0.0);
+    let d = crate::tampered::detect(&View::new(&pasted, &flat));
+    let ev = |name| d.evidence(name).unwrap_or(-1.0);
+    assert!(ev("seam_corner") > 40.0, "{d:?}");
+    let pure = ev("seam_pure").max(ev("seam_pure_long"));
+    assert_eq!(
+        d.score,
+        pure / crate::tampered::PURE_SEAM_PER_RATIO,
+        "{d:?}"
+    );
     assert_eq!(score(&pasted, &CardHints::default()), 0.0);
 }
 
@@ -191,9 +200,14 @@ fn a_patch_on_the_id_cards_other_side_is_searched() {
 
 /// Paste a "photo" (smooth shading, noise σ ≈ 2) over `x0..x0 + w` × `y0..y0 + h`, its rim
 /// softened by a [1 6 1] / 8 blur across the cut (a careful forger's half-pixel blur).
-fn paste_photo(img: &mut RgbImage, (x0, y0, w, h): (u32, u32, u32, u32), seed: u64) {
+fn paste_photo(img: &mut RgbImage, rect: (u32, u32, u32, u32), seed: u64) {
+    paste_hard_photo(img, rect, seed);
+    soften_rim(img, rect);
+}
+
+/// Paste the "photo" of [`paste_photo`] with a hard rim (cut and pasted as it is).
+fn paste_hard_photo(img: &mut RgbImage, (x0, y0, w, h): (u32, u32, u32, u32), seed: u64) {
     let mut rng = Rng(seed);
-    let before = img.clone();
     for y in y0..y0 + h {
         for x in x0..x0 + w {
             let (u, v) = ((x - x0) as f32, (y - y0) as f32);
@@ -202,14 +216,12 @@ fn paste_photo(img: &mut RgbImage, (x0, y0, w, h): (u32, u32, u32, u32), seed: u
             img.put_pixel(x, y, Rgb([l, l, l.saturating_sub(8)]));
         }
     }
+}
+
+/// Blur the rim of the rectangle across its cut by [1 6 1] / 8.
+fn soften_rim(img: &mut RgbImage, (x0, y0, w, h): (u32, u32, u32, u32)) {
     let pasted = img.clone();
-    let inside = |x: i64, y: i64| {
-        (x0 as i64..(x0 + w) as i64).contains(&x) && (y0 as i64..(y0 + h) as i64).contains(&y)
-    };
-    let at = |x: i64, y: i64| {
-        let p = if inside(x, y) { &pasted } else { &before };
-        p.get_pixel(x as u32, y as u32)[0] as f32
-    };
+    let at = |x: i64, y: i64| pasted.get_pixel(x as u32, y as u32)[0] as f32;
     for y in y0 - 2..y0 + h + 2 {
         for x in x0 - 2..x0 + w + 2 {
             let (xi, yi) = (x as i64, y as i64);
@@ -255,4 +267,138 @@ fn a_softened_pasted_photo_leaves_long_grid_straight_cuts() {
             "{long:?}"
         );
     }
+}
+
+/// The axis-aligned card of [`photo`] with pixel-sharp printed rules and strokes (a born-digital
+/// print): a frame of 3 px rules around x 280..620 × y 60..330 and bold bars 6 px high.
+fn sharp_print() -> RgbImage {
+    let mut img = photo(0.0, 21);
+    for y in 60..330u32 {
+        for x in 280..620u32 {
+            let rule = !(283..617).contains(&x) || !(63..327).contains(&y);
+            let bar = (90..300).contains(&y) && (y - 90) % 30 < 6 && (300..600).contains(&x);
+            if rule || bar {
+                img.put_pixel(x, y, Rgb([30, 30, 22]));
+            }
+        }
+    }
+    img
+}
+
+#[test]
+fn an_axis_aligned_paste_is_found_by_its_pure_cuts() {
+    let hints = mrz_hint(0.0);
+    let clean = photo(0.0, 13);
+    let mut pasted = clean.clone();
+    paste_hard_photo(&mut pasted, (110, 110, 150, 220), 13);
+    let (negative, positive) = (
+        strongest_corners(&View::new(&clean, &hints)),
+        strongest_corners(&View::new(&pasted, &hints)),
+    );
+    // The print's edges, softened over ~1.5 px, are no pure cut; the paste's rim is one.
+    assert!(negative.pure_short.score < 5.0, "clean {negative:?}");
+    let p = positive.pure_short;
+    assert!(p.score > 40.0, "pasted {positive:?}");
+    assert!(
+        (108..=262).contains(&p.x) && (108..=332).contains(&p.y),
+        "{p:?}"
+    );
+    // The detector counts it on the axis-aligned card, where the tilt-weighed seams are not.
+    let score = |img| crate::tampered::detect(&View::new(img, &hints)).score;
+    let t = crate::config::Level::Balanced.thresholds().tampered;
+    assert!(score(&clean) < t, "{}", score(&clean));
+    assert!(score(&pasted) >= t, "{}", score(&pasted));
+}
+
+#[test]
+fn pixel_sharp_rules_and_strokes_are_lines_not_cuts() {
+    let hints = mrz_hint(0.0);
+    let c = strongest_corners(&View::new(&sharp_print(), &hints));
+    // Grid-straight and one step sharp, their corners are strong seams on the plain search...
+    assert!(c.short.score > 40.0, "{c:?}");
+    // ...but each edge has its opposite a rule's or stroke's width across.
+    assert!(c.pure_short.score < 5.0, "{c:?}");
+    assert!(c.pure_long.score < 5.0, "{c:?}");
+}
+
+#[test]
+fn a_rim_softened_across_the_cut_is_not_pure() {
+    // [1 6 1] / 8 leaves 5/6 of the step's rise unexplained: below MIN_PURITY (a careful
+    // forger's half-pixel blur defeats the pure cue; the tilt-weighed seams still see it).
+    let hints = mrz_hint(0.0);
+    let mut pasted = photo(0.0, 17);
+    paste_photo(&mut pasted, (110, 110, 150, 220), 17);
+    let c = strongest_corners(&View::new(&pasted, &hints));
+    assert!(c.pure_short.score < 5.0, "{c:?}");
+}
+
+/// Luma rows (w × 1 per row, `rows` rows) of one step profile across columns.
+fn steps_of(profile: &[f32], rows: usize) -> (Vec<f32>, usize, usize) {
+    let w = profile.len();
+    (
+        (0..rows).flat_map(|_| profile.iter().copied()).collect(),
+        w,
+        rows,
+    )
+}
+
+#[test]
+fn purity_and_opposite_read_one_step_against_a_spread_edge_or_a_line() {
+    let read = |profile: &[f32], x: usize| {
+        let (y, w, h) = steps_of(profile, 4);
+        let ex = cut_excess(&y, w, h);
+        let purity = StepMaps::purity(&y, &ex, (x, w), 0..h);
+        (purity, StepMaps::opposite(&y, (x, w), 0..h, 3))
+    };
+    let cut = [50.0, 50.0, 50.0, 50.0, 150.0, 150.0, 150.0, 150.0];
+    let (p, o) = read(&cut, 4);
+    assert!((p - 1.0).abs() < 1e-4 && o < 1e-4, "{p} {o}");
+    // 70 % of the rise in one column, 30 % in the next: (1 - 2·0.3) / 0.7.
+    let spread = [50.0, 50.0, 50.0, 50.0, 120.0, 150.0, 150.0, 150.0];
+    let (p, _) = read(&spread, 4);
+    assert!((p - 0.4 / 0.7).abs() < 1e-3, "{p}");
+    // A 2 px dark stroke: its falling edge is undone by the rise 2 px on.
+    let stroke = [150.0, 150.0, 150.0, 150.0, 50.0, 50.0, 150.0, 150.0];
+    let (p, o) = read(&stroke, 4);
+    assert!(p > 0.99 && (o - 1.0).abs() < 1e-4, "{p} {o}");
+}
+
+#[test]
+fn a_square_cards_own_corner_is_kept_out_by_its_outline() {
+    // The card drawn well inside the page the MRZ predicts (x 24..696, y -3..469): its hard,
+    // aliased corners against the table fall on the predicted card, and lying square they are
+    // pure single steps.
+    let img = card_on_table(0.0, (90.0, 60.0, 630.0, 440.0));
+    let hints = mrz_hint(0.0);
+    let view = View::new(&img, &hints);
+    let plain = strongest_corners(&view).pure_short;
+    let at_card_corner = |c: &Corner| {
+        [(90, 60), (630, 60), (630, 440), (90, 440)]
+            .iter()
+            .any(|&(x, y)| c.x.abs_diff(x) <= 3 && c.y.abs_diff(y) <= 3)
+    };
+    assert!(plain.score > 40.0 && at_card_corner(&plain), "{plain:?}");
+    // Kept off the card's outline (working pixels = photo pixels here), nothing is left...
+    let outline = [(90.0, 60.0), (630.0, 60.0), (630.0, 440.0), (90.0, 440.0)];
+    let clear = strongest_corners_avoiding(&view, Some(&outline)).pure_short;
+    assert!(clear.score < 10.0, "{clear:?}");
+    // ...and the detector finds that outline in the photo itself.
+    let d = crate::tampered::detect(&view);
+    let t = crate::config::Level::Balanced.thresholds().tampered;
+    assert!(d.score < t, "{d:?}");
+    // A photo pasted well inside the card is still found.
+    let mut pasted = img.clone();
+    paste_hard_photo(&mut pasted, (150, 120, 150, 220), 5);
+    let d = crate::tampered::detect(&View::new(&pasted, &hints));
+    assert!(d.score >= t, "{d:?}");
+}
+
+#[test]
+fn near_outline_is_within_its_share_of_the_longer_side() {
+    let q = [(0.0, 0.0), (1000.0, 0.0), (1000.0, 600.0), (0.0, 600.0)];
+    // 0.6 % of 1000 px: 6 px.
+    assert!(near_outline(&q, (500.0, 5.0)));
+    assert!(near_outline(&q, (994.5, 300.0)));
+    assert!(!near_outline(&q, (500.0, 7.0)));
+    assert!(!near_outline(&q, (500.0, 300.0)));
 }
