@@ -15,6 +15,9 @@ const LONG_LEN: usize = 44;
 pub fn expected_len(lines: &[RecognizedLine]) -> Option<usize> {
     match lines.len() {
         3 => Some(TD1_LEN),
+        // Passports are TD3; ID cards of two lines TD2 (visas have either).
+        2 if lines[0].text.starts_with('P') => Some(LONG_LEN),
+        2 if lines[0].text.starts_with(['I', 'A', 'C']) => Some(SHORT_LEN),
         2 => {
             let mean = lines.iter().map(|l| l.text.chars().count()).sum::<usize>() as f32 / 2.0;
             let near_short = (mean - SHORT_LEN as f32).abs() <= (mean - LONG_LEN as f32).abs();
@@ -22,6 +25,40 @@ pub fn expected_len(lines: &[RecognizedLine]) -> Option<usize> {
         }
         _ => None,
     }
+}
+
+/// Characters a line may be read short or long of its layout and still be counted (see
+/// [`slips_in_one_run`]).
+const MAX_RUN_SLIP: usize = 6;
+
+/// A line read up to [`MAX_RUN_SLIP`] characters off the layout's length whose only run of
+/// three or more fillers is its last run of fillers: that run lost or gained the characters
+/// (CTC merges long filler runs; a page photographed at an angle squeezes the far end's), and
+/// `normalise_line` fixes that very run — no guess which run it was. Runs of one or two (a
+/// field's end, the names' separator) stay as read; a letter or digit lost instead shifts the
+/// fields after it, and their check digits fail.
+pub fn slips_in_one_run(text: &str, want: usize) -> bool {
+    let n = text.chars().count();
+    if n == want || n.abs_diff(want) > MAX_RUN_SLIP {
+        return false;
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut runs = Vec::new();
+    let mut start = None;
+    for (i, &c) in chars.iter().chain(std::iter::once(&' ')).enumerate() {
+        match (c == '<', start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                runs.push(i - s);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    let long = runs.iter().filter(|&&len| len >= 3).count();
+    long == 1
+        && runs.last().is_some_and(|&len| len >= 3)
+        && normalise_line(text, want).chars().count() == want
 }
 
 /// Alternatives for a line normalised to `want` characters. Positions whose filler was added by
@@ -77,14 +114,44 @@ mod tests {
     #[test]
     fn picks_the_layout_length() {
         assert_eq!(expected_len(&[line("A"), line("B"), line("C")]), Some(30));
-        let a = "A".repeat(35);
-        let b = "B".repeat(37);
+        // The document code tells passports (TD3) from two-line ID cards (TD2).
+        let short = "<".repeat(36);
+        assert_eq!(
+            expected_len(&[line(&format!("P{short}")), line(&short)]),
+            Some(44)
+        );
+        let long = "<".repeat(43);
+        assert_eq!(
+            expected_len(&[line(&format!("I{long}")), line(&long)]),
+            Some(36)
+        );
+        let a = "X".repeat(35);
+        let b = "Y".repeat(37);
         assert_eq!(expected_len(&[line(&a), line(&b)]), Some(36));
         assert_eq!(
-            expected_len(&[line(&"C".repeat(43)), line(&"D".repeat(44))]),
+            expected_len(&[line(&"X".repeat(43)), line(&"D".repeat(44))]),
             Some(44)
         );
         assert_eq!(expected_len(&[line("A")]), None);
+    }
+
+    #[test]
+    fn a_slip_counts_only_in_a_lone_long_last_run() {
+        // TD3 second line, two fillers of the personal number lost, or one gained.
+        let line2 = "L898902C36UTO7408122F1204159<<<<<<<<<<<<<<06";
+        let short = line2.replacen("<<", "", 1);
+        assert!(slips_in_one_run(&short, 44));
+        assert!(slips_in_one_run(&line2.replacen("<<<", "<<<<", 1), 44));
+        // Exact, too far off, or two long runs (which one slipped is a guess).
+        assert!(!slips_in_one_run(line2, 44));
+        assert!(!slips_in_one_run(&line2.replacen("<<<<<<<<", "", 1), 44));
+        assert!(!slips_in_one_run(
+            "Y3CPR2<<<7D<<9610046F3008085636YOEISUP<<<64",
+            44
+        ));
+        // The long run must be the last: a later short one would take the padding.
+        assert!(!slips_in_one_run("I<UTOD23145890<<<<<<<<<<<<<<3<", 30));
+        assert!(slips_in_one_run("I<UTOD23145890<<<<<<<<<<<<<", 30));
     }
 
     #[test]

@@ -152,9 +152,6 @@ pub(crate) fn weigh(line: &mut RecognizedLine, heights: &[Option<f32>]) {
     if crate::reader::debug_enabled() {
         debug_print(line, heights);
     }
-    if let Some(path) = std::env::var_os("EKYC_GLYPH_DUMP") {
-        dump_glyphs(line, heights, path.as_ref());
-    }
     weigh_pairs(line, heights);
     weigh_fillers(line, heights);
     // The text is the alternatives' first choices.
@@ -165,28 +162,6 @@ pub(crate) fn weigh(line: &mut RecognizedLine, heights: &[Option<f32>]) {
             .zip(line.text.chars())
             .map(|(alts, c)| alts.first().map_or(c, |a| a.0))
             .collect();
-    }
-}
-
-/// `EKYC_GLYPH_DUMP=FILE`: append the line's characters, alternatives, heights and positions as
-/// one JSON line, for studying the height judgement offline against labelled sets.
-fn dump_glyphs(line: &RecognizedLine, heights: &[Option<f32>], path: &std::path::Path) {
-    use std::io::Write;
-    let alternatives: Vec<Vec<(String, f32)>> = line
-        .alternatives
-        .iter()
-        .map(|alts| alts.iter().map(|(c, p)| (c.to_string(), *p)).collect())
-        .collect();
-    let row = serde_json::json!({
-        "text": line.text, "alts": alternatives, "h": heights, "x": line.positions,
-    });
-    let file = std::fs::OpenOptions::new()
-        .append(true)
-        .create(true)
-        .open(path);
-    if let Ok(mut file) = file {
-        // One write per line, so lines of parallel readings stay whole.
-        let _ = file.write_all(format!("{row}\n").as_bytes());
     }
 }
 
@@ -384,7 +359,7 @@ const FILLER_SPREAD: f32 = 0.3;
 const POINTED: &str = "AKMNVWXY";
 
 /// The line's scale in px per font unit from all its fairly sure letters and digits.
-fn line_scale(line: &RecognizedLine, heights: &[Option<f32>]) -> Option<f32> {
+pub(crate) fn line_scale(line: &RecognizedLine, heights: &[Option<f32>]) -> Option<f32> {
     let mut scales: Vec<f32> = line
         .alternatives
         .iter()

@@ -22,6 +22,7 @@ mod error;
 mod geometry;
 mod glyph_height;
 mod glyph_scale;
+mod glyph_stem;
 mod letters;
 mod line_end;
 mod lines;

@@ -8,7 +8,7 @@ use image::imageops::{self, FilterType};
 use image::RgbImage;
 
 use super::{Attempt, LocatedMrz, MrzReader, MAX_LINE_CHARS, MIN_LINE_CHARS};
-use crate::assemble::{align, expected_len};
+use crate::assemble::{align, expected_len, slips_in_one_run};
 use crate::band::Band;
 use crate::clutter::bands_without_foreign_text;
 use crate::ctc::RecognizedLine;
@@ -299,6 +299,7 @@ impl MrzReader {
             eprintln!("  assembled {texts:?}");
         }
         let mut name_padded = false;
+        let mut run_slipped = false;
         let (mut candidates, unread): (Vec<CandidateLine>, Vec<Vec<usize>>) = match assembled {
             // A line read at its full length keeps its own order: cells from positions can
             // split a name where its letters stand unevenly apart.
@@ -315,7 +316,8 @@ impl MrzReader {
             }
             // Positions explain nothing (too few letters, uneven spacing): count characters,
             // but only lines read at their full length — guessing which filler run lost or
-            // gained characters can make a wrong reading pass its check digits.
+            // gained characters can make a wrong reading pass its check digits — or off by a
+            // little in their one long filler run (no guess; see `slips_in_one_run`).
             // The name line alone may be short of trailing fillers: padding them is no guess
             // for the check digits, but a letter it lost would go unseen, so such a reading is
             // not reported valid.
@@ -325,9 +327,11 @@ impl MrzReader {
                 for (i, l) in lines.iter().enumerate() {
                     let n = l.text.chars().count();
                     let short_name = i == name_line && n < want && l.text.ends_with("<<<");
-                    if n != want && !short_name {
+                    let slipped = i != name_line && slips_in_one_run(&l.text, want);
+                    if n != want && !short_name && !slipped {
                         return None;
                     }
+                    run_slipped |= slipped;
                     name_padded |= short_name;
                 }
                 let aligned = lines.iter().map(|l| align(l, want)).collect();
@@ -344,6 +348,11 @@ impl MrzReader {
                     candidates = moved;
                 }
             }
+        }
+        // A line counted with a slipped filler run stands only when its check digits hold: a
+        // reading that ends the search is otherwise made of a guess (see `slips_in_one_run`).
+        if run_slipped && !resolved.as_ref().is_some_and(|r| r.check_digits_valid) {
+            return None;
         }
         resolved.map(|reading| {
             let mut reading = fix_letter_fields(reading, &candidates);
@@ -400,7 +409,10 @@ impl MrzReader {
         let (mut line, share) = recognizer.recognize_mrz_with_share(&crop)?;
         if self.opts.glyph_heights {
             let heights = crate::glyph_height::measure(&crop, &line);
+            let stems = crate::glyph_stem::stems(&crop, &line);
+            crate::glyph_stem::dump(&line, &heights, &stems);
             crate::glyph_height::weigh(&mut line, &heights);
+            crate::glyph_stem::weigh_stems(&mut line, &heights, &stems);
         }
         if share >= MRZ_LIKE_SHARE {
             crops.mrz_like.store(true, Ordering::Relaxed);
