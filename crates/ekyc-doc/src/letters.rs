@@ -172,6 +172,7 @@ fn fix_name_padding(
 pub fn fix_letter_fields(reading: MrzReading, candidates: &[CandidateLine]) -> MrzReading {
     let mut lines: Vec<Vec<char>> = reading.lines.iter().map(|l| l.chars().collect()).collect();
     let mut changed = fix_name_padding(reading.format, &mut lines, candidates);
+    let mut guessed = false;
     if reading.check_digits_valid {
         changed |= fix_number_fillers(reading.format, &mut lines);
     }
@@ -189,9 +190,10 @@ pub fn fix_letter_fields(reading: MrzReading, candidates: &[CandidateLine]) -> M
                 .flatten()
                 .filter(|(a, _)| a.is_ascii_uppercase() && confusable(c, *a))
                 .max_by(|x, y| x.1.total_cmp(&y.1));
-            if let Some(&(a, _)) = letter {
+            if let Some(&(a, p)) = letter {
                 lines[line][pos] = a;
                 changed = true;
+                guessed |= look_alike_letter(c) != Some(a) && p < RARE_LOOK_ALIKE;
             }
         }
     }
@@ -203,10 +205,19 @@ pub fn fix_letter_fields(reading: MrzReading, candidates: &[CandidateLine]) -> M
     match parse(&refs) {
         // Only spans outside every check digit changed, or '<' to '0' (same value), so
         // validity cannot differ; keep the original if it somehow does.
-        Ok(fixed) if fixed.check_digits_valid == reading.check_digits_valid => fixed,
+        Ok(mut fixed) if fixed.check_digits_valid == reading.check_digits_valid => {
+            fixed.check_digits_valid &= !guessed;
+            fixed
+        }
         _ => reading,
     }
 }
+
+/// A letter the recogniser offered below this for a digit it read in a letters-only field,
+/// other than the digit's own look-alike (`Q` for a `0` that offered no `O`), is noise picked
+/// up: shown, but the reading is not reported valid (s1409_0417: `0X0` with `Q` at 0.2 %
+/// became the nationality `QXO` of a valid reading; printed `OXO`).
+const RARE_LOOK_ALIKE: f32 = 0.01;
 
 /// The letter a digit stands in for in a letters-only field, where OCR-B's look-alikes meet.
 fn look_alike_letter(digit: char) -> Option<char> {
@@ -311,6 +322,21 @@ mod tests {
         let fixed = fix_letter_fields(reading, &cands);
         assert_eq!(fixed.lines, TD3);
         assert_eq!(fixed.fields.nationality, "UTO");
+        assert!(fixed.check_digits_valid);
+    }
+
+    #[test]
+    fn a_rare_letter_other_than_the_look_alike_is_shown_but_not_valid() {
+        let line2 = TD3[1].replacen("UTO", "0TO", 1);
+        let refs = [TD3[0], line2.as_str()];
+        let reading = parse(&refs).expect("parses");
+        // The recogniser offered `Q` (0.4 %), not `O`, for the nationality's first `0`.
+        let fixed = fix_letter_fields(reading.clone(), &candidates(&refs, &[(1, 10, 'Q')]));
+        assert_eq!(fixed.fields.nationality, "QTO");
+        assert!(!fixed.check_digits_valid);
+        // Its own look-alike at the same share is no guess.
+        let fixed = fix_letter_fields(reading, &candidates(&refs, &[(1, 10, 'O')]));
+        assert_eq!(fixed.fields.nationality, "OTO");
         assert!(fixed.check_digits_valid);
     }
 
