@@ -31,17 +31,23 @@ pub fn expected_len(lines: &[RecognizedLine]) -> Option<usize> {
 /// [`slips_in_one_run`]).
 const MAX_RUN_SLIP: usize = 6;
 
-/// Characters after a line's last filler run in every layout: none (TD1's first line), the
-/// composite check digit (TD2), or the personal number's and the composite (TD3). More is text
-/// beside the card read into the line (`<<<<<<<64118`): shrinking the run to fit would hand
-/// the composite a guess.
-const MAX_AFTER_RUN: usize = 2;
+/// Characters after a line's last filler run of `want` cells: the personal number's check
+/// digit (when it is a digit, not the filler an empty number may have) and the composite
+/// (TD3), the composite (TD2), none or the composite (TD1's first and second lines). More is
+/// text beside the card read into the line (`<<<<<<<64118`): the run is not what slipped.
+fn after_run_fits(after: usize, want: usize) -> bool {
+    match want {
+        LONG_LEN => (1..=2).contains(&after),
+        SHORT_LEN => after == 1,
+        _ => after <= 1,
+    }
+}
 
 /// A line read up to [`MAX_RUN_SLIP`] characters off the layout's length whose only run of
 /// three or more fillers is its last run of fillers: that run lost or gained the characters
 /// (CTC merges long filler runs; a page photographed at an angle squeezes the far end's), and
-/// `normalise_line` fixes that very run — no guess which run it was — and at most
-/// [`MAX_AFTER_RUN`] characters follow it. Runs of one or two (a
+/// `normalise_line` fixes that very run — no guess which run it was — and the layout's check
+/// digits follow it (see [`after_run_fits`]). Runs of one or two (a
 /// field's end, the names' separator) stay as read; a letter or digit lost instead shifts the
 /// fields after it, and their check digits fail.
 pub fn slips_in_one_run(text: &str, want: usize) -> bool {
@@ -66,7 +72,7 @@ pub fn slips_in_one_run(text: &str, want: usize) -> bool {
     let after = chars.len() - chars.iter().rposition(|&c| c == '<').map_or(0, |i| i + 1);
     long == 1
         && runs.last().is_some_and(|&len| len >= 3)
-        && after <= MAX_AFTER_RUN
+        && after_run_fits(after, want)
         && normalise_line(text, want).chars().count() == want
 }
 
@@ -158,6 +164,9 @@ mod tests {
             "Y3CPR2<<<7D<<9610046F3008085636YOEISUP<<<64",
             44
         ));
+        // An empty personal number's check digit may be the filler.
+        assert!(slips_in_one_run(&line2.replacen("<<06", "<6", 1), 44));
+        assert!(!slips_in_one_run(&line2.replacen("<<06", "<", 1), 44));
         // Text beside the card read after the line: the run is not what slipped.
         assert!(!slips_in_one_run(
             "29PDZRRLI9UTO5408069<3803213<<<<<<<64118",
