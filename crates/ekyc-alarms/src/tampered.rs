@@ -64,6 +64,21 @@
 //!   combined cue: 8 of 52 missed pastes, but clean pages' corners meet their sharpest block
 //!   as close (9 of 220) at the same strengths.
 //!
+//! Texture termination, measured and dropped (prototype on the tune-split sets above, 117
+//! re-typed fields, 220 clean): a paste's rim cuts the background print on one straight pixel
+//! line, so along a cut the print (3 × 3-smoothed gradient) stops on one side and the ground
+//! lies flat at the same level on the other. Longest such run per page: clean pages 8–650 px
+//! (white gaps and plain boxes beside guilloche, text lines' tops), pastes 15–330, and the
+//! page's longest run lay on the patch on 5 of 44; also requiring the flat side to sit
+//! mid-way in the print's range: clean up to 119, pastes mostly < 50.
+//!
+//! Flat ground under the sharpest blocks, measured and not merged (branch
+//! `attic/tamper10-ground`): each of the 6 sharpest blocks' ratio times a gain from how much
+//! rougher the ground (off the glyphs) is in the strips above and below it than in the block.
+//! Balanced TPR: tune 88 → 92 %, fresh sets 9901 72 → 78 % and 9902 78 → 80 %, but hold-out,
+//! seeds 3003 and 5005 unchanged, best seed-3003 TPR at ≤ 5 % clean 84 → 80 %, clean pages'
+//! scores closer to the threshold (one tune-split set's clean 5 → 7 %); +1.5 ms.
+//!
 //! Around the pure corners (tune-split sets as above), measured and dropped: the card's outline
 //! check with any located outline, also one with a side on the photo's border (in scans the
 //! portrait box passed for the card's side: 3 pastes lost); the opposite step read per offset
