@@ -7,6 +7,7 @@ use image::RgbImage;
 
 use crate::ctc::RecognizedLine;
 use crate::glyph_scale::{digit_scale, letter_ratio, DigitScale};
+use crate::glyph_view::{refresh_text, LineView};
 
 /// Heights of the OCR-B capitals and digits in font units (OCR-B as shipped by Debian
 /// `fonts-ocr-b`, rendered at 200 px): facts of the font.
@@ -37,31 +38,19 @@ fn units(c: char) -> Option<f32> {
 /// Measured glyph heights (px) of `line`'s characters in `crop`, the image the recogniser read
 /// (`None` where no glyph could be measured).
 pub(crate) fn measure(crop: &RgbImage, line: &RecognizedLine) -> Vec<Option<f32>> {
-    let (w, h) = (crop.width() as usize, crop.height() as usize);
-    let n = line.positions.len();
-    if n < 2 || w < 8 || h < 8 {
-        return vec![None; n];
-    }
-    let grey: Vec<f32> = crop
-        .pixels()
-        .map(|p| 0.299 * p[0] as f32 + 0.587 * p[1] as f32 + 0.114 * p[2] as f32)
-        .collect();
-    let xs: Vec<f32> = line.positions.iter().map(|p| p * w as f32).collect();
-    let mut steps: Vec<f32> = xs.windows(2).map(|p| p[1] - p[0]).collect();
-    steps.sort_by(f32::total_cmp);
-    let pitch = steps[steps.len() / 2];
-    if pitch < 3.0 {
-        return vec![None; n];
-    }
-    let paper = percentile(&grey, 0.9);
-    xs.iter()
+    let Some(view) = LineView::new(crop, line) else {
+        return vec![None; line.positions.len()];
+    };
+    let (grey, w, h, pitch, paper) = (&view.grey, view.w, view.h, view.pitch, view.paper);
+    view.xs
+        .iter()
         .zip(line.text.chars())
         .map(|(&x, c)| {
             let in_pair = PAIRS.iter().any(|&(l, d)| c == l || c == d);
             let half = if in_pair { PAIR_WINDOW } else { WINDOW } * pitch;
             let x0 = (x - half).floor().max(0.0) as usize;
             let x1 = ((x + half).ceil() as usize).min(w - 1);
-            (x1 > x0).then(|| column_extent(&grey, w, h, x0..=x1, paper))?
+            (x1 > x0).then(|| column_extent(grey, w, h, x0..=x1, paper))?
         })
         .collect()
 }
@@ -109,13 +98,6 @@ fn column_extent(
     Some(bottom_edge - top_edge)
 }
 
-fn percentile(values: &[f32], q: f32) -> f32 {
-    let mut v = values.to_vec();
-    let k = ((v.len() - 1) as f32 * q) as usize;
-    v.select_nth_unstable_by(k, f32::total_cmp);
-    v[k]
-}
-
 /// Letter/digit look-alike pairs told apart by height (letter first). Not `G`/`6`, `I`/`1`,
 /// `S`/`5`: the top of `6` and `5` curves away from the glyph's middle and the flag of `1`
 /// leans left, so measured in the middle they came out short on synthetic and real lines.
@@ -154,15 +136,7 @@ pub(crate) fn weigh(line: &mut RecognizedLine, heights: &[Option<f32>]) {
     }
     weigh_pairs(line, heights);
     weigh_fillers(line, heights);
-    // The text is the alternatives' first choices.
-    if line.text.chars().count() == line.alternatives.len() {
-        line.text = line
-            .alternatives
-            .iter()
-            .zip(line.text.chars())
-            .map(|(alts, c)| alts.first().map_or(c, |a| a.0))
-            .collect();
-    }
+    refresh_text(line);
 }
 
 /// Each character's height in font units of the line's scale, with its alternatives.

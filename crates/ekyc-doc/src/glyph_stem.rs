@@ -8,6 +8,7 @@
 use image::RgbImage;
 
 use crate::ctc::RecognizedLine;
+use crate::glyph_view::{refresh_text, LineView};
 
 /// Columns searched for the stem around a character's centre, in pitches: the stem stands on
 /// the glyph's left, and a position drifting by a fraction of a pitch must not lose it.
@@ -17,32 +18,16 @@ const RIGHT: f32 = 0.15;
 /// Longest dark run down one column of the window left of each character's centre, in px, at
 /// half the way from the paper to the window's darkest ink (`None` where nothing was measured).
 pub(crate) fn stems(crop: &RgbImage, line: &RecognizedLine) -> Vec<Option<f32>> {
-    let (w, h) = (crop.width() as usize, crop.height() as usize);
-    let n = line.positions.len();
-    if n < 2 || w < 8 || h < 8 {
-        return vec![None; n];
-    }
-    let grey: Vec<f32> = crop
-        .pixels()
-        .map(|p| 0.299 * p[0] as f32 + 0.587 * p[1] as f32 + 0.114 * p[2] as f32)
-        .collect();
-    let xs: Vec<f32> = line.positions.iter().map(|p| p * w as f32).collect();
-    let mut steps: Vec<f32> = xs.windows(2).map(|p| p[1] - p[0]).collect();
-    steps.sort_by(f32::total_cmp);
-    let pitch = steps[steps.len() / 2];
-    if pitch < 3.0 {
-        return vec![None; n];
-    }
-    let mut sorted = grey.clone();
-    let k = ((sorted.len() - 1) as f32 * 0.9) as usize;
-    sorted.select_nth_unstable_by(k, f32::total_cmp);
-    let paper = sorted[k];
-    smoothed(&xs, pitch)
+    let Some(view) = LineView::new(crop, line) else {
+        return vec![None; line.positions.len()];
+    };
+    let (grey, w, h, pitch, paper) = (&view.grey, view.w, view.h, view.pitch, view.paper);
+    smoothed(&view.xs, pitch)
         .into_iter()
         .map(|x| {
             let x0 = (x - LEFT * pitch).floor().max(0.0) as usize;
             let x1 = ((x + RIGHT * pitch).ceil() as usize).min(w - 1);
-            (x1 > x0).then(|| longest_run(&grey, (w, h), x0..=x1, paper))?
+            (x1 > x0).then(|| longest_run(grey, (w, h), x0..=x1, paper))?
         })
         .collect()
 }
@@ -138,15 +123,7 @@ pub(crate) fn weigh_stems(
         alts.iter_mut().for_each(|a| a.1 *= total / now.max(1e-9));
         alts.sort_by(|a, b| b.1.total_cmp(&a.1));
     }
-    // The text is the alternatives' first choices.
-    if line.text.chars().count() == line.alternatives.len() {
-        line.text = line
-            .alternatives
-            .iter()
-            .zip(line.text.chars())
-            .map(|(alts, c)| alts.first().map_or(c, |a| a.0))
-            .collect();
-    }
+    refresh_text(line);
 }
 
 /// `EKYC_GLYPH_DUMP=FILE`: append the line's characters, the recogniser's alternatives, glyph

@@ -23,6 +23,7 @@ mod geometry;
 mod glyph_height;
 mod glyph_scale;
 mod glyph_stem;
+mod glyph_view;
 mod letters;
 mod line_end;
 mod lines;
