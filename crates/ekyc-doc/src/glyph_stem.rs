@@ -126,21 +126,35 @@ pub(crate) fn weigh_stems(
     refresh_text(line);
 }
 
-/// `EKYC_GLYPH_DUMP=FILE`: append the line's characters, the recogniser's alternatives, glyph
-/// heights, stems and positions as one JSON line, for studying the glyph judgements offline
+/// `EKYC_GLYPH_DUMP=FILE`: append the line's characters as read (`raw`) and after the glyph
+/// judgements, the alternatives, glyph heights, stems and positions as one JSON line, for studying the glyph judgements offline
 /// against labelled sets.
-pub(crate) fn dump(line: &RecognizedLine, heights: &[Option<f32>], stems: &[Option<f32>]) {
+pub(crate) fn dump(
+    crop: &RgbImage,
+    (raw, line): (&str, &RecognizedLine),
+    heights: &[Option<f32>],
+    stems: &[Option<f32>],
+) {
     use std::io::Write;
     let Some(path) = std::env::var_os("EKYC_GLYPH_DUMP") else {
         return;
     };
+    // The crop beside the file, named by a hash of the reading, for measuring glyphs offline.
+    let png = format!("{:016x}", {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        line.text.hash(&mut h);
+        line.positions.iter().for_each(|x| x.to_bits().hash(&mut h));
+        h.finish()
+    });
+    let _ = crop.save(format!("{}.{png}.png", path.to_string_lossy()));
     let alternatives: Vec<Vec<(String, f32)>> = line
         .alternatives
         .iter()
         .map(|alts| alts.iter().map(|(c, p)| (c.to_string(), *p)).collect())
         .collect();
     let row = serde_json::json!({
-        "text": line.text, "alts": alternatives, "h": heights, "stem": stems, "x": line.positions,
+        "raw": raw, "text": line.text, "alts": alternatives, "h": heights, "stem": stems, "x": line.positions, "png": png,
     });
     if let Ok(mut file) = std::fs::OpenOptions::new()
         .append(true)

@@ -410,9 +410,10 @@ impl MrzReader {
         if self.opts.glyph_heights {
             let heights = crate::glyph_height::measure(&crop, &line);
             let stems = crate::glyph_stem::stems(&crop, &line);
-            crate::glyph_stem::dump(&line, &heights, &stems);
+            let raw = line.text.clone();
             crate::glyph_height::weigh(&mut line, &heights);
             crate::glyph_stem::weigh_stems(&mut line, &heights, &stems);
+            crate::glyph_stem::dump(&crop, (&raw, &line), &heights, &stems);
         }
         if share >= MRZ_LIKE_SHARE {
             crops.mrz_like.store(true, Ordering::Relaxed);
