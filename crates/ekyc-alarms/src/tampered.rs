@@ -199,7 +199,7 @@ pub fn with_cross_checks(d: Detection, cross: &CrossChecks) -> Detection {
 
 pub fn detect(v: &View) -> Detection {
     let t0 = std::time::Instant::now();
-    let located = crate::outline::locate(v);
+    let located = v.outline();
     let outline = located.filter(|o| holds_the_mrz(v, o));
     let outline_ms = t0.elapsed().as_secs_f32() * 1000.0;
     let t0 = std::time::Instant::now();
