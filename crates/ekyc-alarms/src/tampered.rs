@@ -91,6 +91,13 @@
 //! seeds 3003 and 5005 unchanged, best seed-3003 TPR at ≤ 5 % clean 84 → 80 %, clean pages'
 //! scores closer to the threshold (one tune-split set's clean 5 → 7 %); +1.5 ms.
 //!
+//! Printed rules and glyph strokes kept out of the tilt-weighed seam corners as lines (the pure
+//! corners' opposite-step test, [`crate::tampered_seams::MAX_OPPOSITE`], on both cuts), measured
+//! and dropped (helper tamper11): it removed a printed frame's corner lying grid-straight under
+//! perspective (fresh hold-out set 9902) and a header's glyph (seed 3003), but on the tune-split
+//! sets lost 4 pastes (a pasted face's rim over dark hair reads as a line; re-typed glyphs) for
+//! no clean page there; on the long runs only, 1 paste lost for none.
+//!
 //! Around the pure corners (tune-split sets as above), measured and dropped: the card's outline
 //! check with any located outline, also one with a side on the photo's border (in scans the
 //! portrait box passed for the card's side: 3 pastes lost); the opposite step read per offset
