@@ -153,7 +153,7 @@ pub fn detect(v: &View) -> Detection {
     // The card's outline from its edges (the MRZ's page prediction is only approximate, and
     // half the covered photos have no MRZ read); one that leaves the MRZ band out is a band
     // of print, not the card.
-    let found: Option<Outline> = outline::locate(v).filter(|o| {
+    let found: Option<Outline> = v.outline().filter(|o| {
         v.mrz_band
             .is_none_or(|band| band.iter().all(|p| outline::contains_loosely(o, *p)))
     });

@@ -164,3 +164,34 @@ fn a_straight_card_gives_no_contrast_and_no_hint_nothing() {
     let none = most_deviant_word(&View::new(&forged(), &CardHints::default()));
     assert_eq!(none, BaselineMismatch::default());
 }
+
+#[test]
+fn a_level_word_counts_only_as_far_as_the_mrz_says_the_card_is_tilted() {
+    // The print read as tilted by 3° around a level word, but the MRZ band level: the card is
+    // not tilted, the neighbours' angle is what is off.
+    let band = hints().mrz.expect("a hint").corners;
+    let (x0, x1) = (band[0].0.min(band[3].0), band[1].0.max(band[2].0));
+    let (y0, y1) = (band[0].1.min(band[1].1), band[2].1.max(band[3].1));
+    let level = CardHints {
+        mrz: Some(MrzHint {
+            corners: [(x0, y0), (x1, y0), (x1, y1), (x0, y1)],
+            lines: 2,
+            chars: 44,
+        }),
+        ..CardHints::default()
+    };
+    let img = forged();
+    let tilted = View::new(&img, &hints());
+    let word = most_deviant_word(&tilted).z;
+    let d = crate::tampered::detect(&tilted);
+    assert!(
+        d.evidence("baseline_z")
+            .is_some_and(|z| z > 3.0 && z >= 0.99 * word),
+        "{d:?}"
+    );
+    let flat = View::new(&img, &level);
+    assert!(most_deviant_word(&flat).z > 3.0);
+    let d = crate::tampered::detect(&flat);
+    assert_eq!(d.evidence("card_tilt_deg"), Some(0.0));
+    assert_eq!(d.evidence("baseline_z"), Some(0.0), "{d:?}");
+}

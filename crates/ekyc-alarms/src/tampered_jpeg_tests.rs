@@ -130,6 +130,51 @@ fn a_photo_saved_twice_throughout_shows_no_gap() {
     assert!(m.score < balanced() * 0.6, "{m:?}");
 }
 
+/// `img` with the rectangle (`x`, `y`, `w`, `h`) filled with one colour and a camera's faint
+/// noise (±2 grey levels).
+fn flat_band(img: &RgbImage, (x, y, w, h): (u32, u32, u32, u32), colour: [u8; 3]) -> RgbImage {
+    let band = RgbImage::from_fn(w, h, |bx, by| {
+        let n = ((bx.wrapping_mul(2_654_435_761) ^ by.wrapping_mul(40_503)) >> 7) % 5;
+        let n = n as i16 - 2;
+        Rgb(colour.map(|c| (i16::from(c) + n).clamp(0, 255) as u8))
+    });
+    pasted(img, &band, x, y)
+}
+
+#[test]
+fn a_flat_printed_band_saved_twice_is_no_paste() {
+    // A plain header band and a white margin with a camera's faint noise, through both saves
+    // (colours of the clean pages that raised the cue). Scored with the flat blocks, the band
+    // reached 11.6 and 13.3 here.
+    let cases = [
+        ([44, 58, 131], 80),
+        ([232, 232, 232], 85),
+        ([90, 150, 70], 88),
+    ];
+    for (colour, q1) in cases {
+        let page = flat_band(&texture(384, 256, 5), (0, 0, 384, 64), colour);
+        let (_, first) = jpeg(&page, q1);
+        let (bytes, second) = jpeg(&first, 95);
+        let m = missing_trace(&second, &JpegTrace::from_jpeg(&bytes).expect("a JPEG"));
+        assert!(m.freqs >= 10, "the trace is there: {m:?}");
+        assert!(m.score < balanced() * 0.45, "{colour:?}: {m:?}");
+    }
+}
+
+#[test]
+fn a_textured_paste_beside_a_flat_band_is_still_found() {
+    let page = flat_band(&texture(384, 256, 6), (0, 0, 384, 64), [44, 58, 131]);
+    let (_, first) = jpeg(&page, 70);
+    let fresh = texture(96, 40, 98);
+    let (bytes, forged) = jpeg(&pasted(&first, &fresh, 203, 150), 95);
+    let m = missing_trace(&forged, &JpegTrace::from_jpeg(&bytes).expect("a JPEG"));
+    assert!(m.score > balanced(), "{m:?}");
+    assert!(
+        (160..300).contains(&m.x) && (110..190).contains(&m.y),
+        "{m:?}"
+    );
+}
+
 #[test]
 fn a_single_save_has_no_trace_and_no_evidence() {
     let (bytes, once) = jpeg(&texture(384, 256, 4), 90);

@@ -380,7 +380,14 @@ fn a_square_cards_own_corner_is_kept_out_by_its_outline() {
     assert!(plain.score > 40.0 && at_card_corner(&plain), "{plain:?}");
     // Kept off the card's outline (working pixels = photo pixels here), nothing is left...
     let outline = [(90.0, 60.0), (630.0, 60.0), (630.0, 440.0), (90.0, 440.0)];
-    let clear = strongest_corners_avoiding(&view, Some(&outline)).pure_short;
+    let clear = strongest_corners_avoiding(
+        &view,
+        Avoid {
+            pure: Some(&outline),
+            ..Default::default()
+        },
+    )
+    .pure_short;
     assert!(clear.score < 10.0, "{clear:?}");
     // ...and the detector finds that outline in the photo itself.
     let d = crate::tampered::detect(&view);
@@ -391,6 +398,38 @@ fn a_square_cards_own_corner_is_kept_out_by_its_outline() {
     paste_hard_photo(&mut pasted, (150, 120, 150, 220), 5);
     let d = crate::tampered::detect(&View::new(&pasted, &hints));
     assert!(d.score >= t, "{d:?}");
+}
+
+#[test]
+fn every_corner_is_kept_off_the_cards_outline() {
+    // The MRZ reads the card tilted by 2° but, under perspective, the card's top and left
+    // edges lie level where they meet: a hard, grid-straight corner against the table, inside
+    // the page the MRZ predicts (x 24..696, y -3..469) and off its margin.
+    let img = card_on_table(0.0, (110.0, 80.0, 630.0, 440.0));
+    let hints = mrz_hint(2.0);
+    let view = View::new(&img, &hints);
+    let at_card_corner = |c: &Corner| {
+        [(110, 80), (630, 80), (630, 440), (110, 440)]
+            .iter()
+            .any(|&(x, y)| c.x.abs_diff(x) <= 3 && c.y.abs_diff(y) <= 3)
+    };
+    let plain = strongest_corners(&view).short;
+    assert!(plain.score > 40.0 && at_card_corner(&plain), "{plain:?}");
+    let outline = [(110.0, 80.0), (630.0, 80.0), (630.0, 440.0), (110.0, 440.0)];
+    let avoid = Avoid {
+        card: Some(&outline),
+        ..Default::default()
+    };
+    let clear = strongest_corners_avoiding(&view, avoid);
+    assert!(
+        clear.short.score < 20.0 && clear.long.score < 20.0,
+        "{clear:?}"
+    );
+    // A patch well inside the card is still found.
+    let mut pasted = img.clone();
+    paste(&mut pasted, (330, 190, 180, 44));
+    let p = strongest_corners_avoiding(&View::new(&pasted, &hints), avoid).short;
+    assert!(p.score > 40.0 && !at_card_corner(&p), "pasted {p:?}");
 }
 
 #[test]

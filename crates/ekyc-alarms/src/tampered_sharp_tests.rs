@@ -108,8 +108,8 @@ fn retyped_field_is_sharper_than_the_mrz_clean_print_is_not() {
     let clean = scan();
     let mut forged = clean.clone();
     retype(&mut forged, (300, 175, 200, 40));
-    let negative = sharpest_block(&View::new(&clean, &hints()));
-    let positive = sharpest_block(&View::new(&forged, &hints()));
+    let negative = sharpest_block_avoiding(&View::new(&clean, &hints()), None);
+    let positive = sharpest_block_avoiding(&View::new(&forged, &hints()), None);
     assert!(negative.mrz > 0.2 && negative.mrz < 0.6, "{negative:?}");
     assert!(negative.ratio < 1.6, "clean {negative:?}");
     assert!(positive.ratio > 2.5, "forged {positive:?}");
@@ -123,16 +123,47 @@ fn retyped_field_is_sharper_than_the_mrz_clean_print_is_not() {
     assert!(score(&clean) < t && score(&forged) >= t);
 }
 
+/// `img` with the table showing left of column `x` above row `bottom`: the card's hard cut
+/// edge against it runs down column `x`.
+fn table_left_of(img: &RgbImage, x: u32, bottom: u32) -> RgbImage {
+    let mut out = img.clone();
+    for y in 0..bottom {
+        for xx in 0..x {
+            out.put_pixel(xx, y, Rgb([40, 38, 36]));
+        }
+    }
+    out
+}
+
+#[test]
+fn the_cards_cut_edge_on_its_outline_is_no_paste() {
+    // The card's edge (a one-pixel step against the table) inside the page the MRZ predicts.
+    let clean = table_left_of(&scan(), 200, 380);
+    let outline = [(200.0, 0.0), (719.0, 0.0), (719.0, 499.0), (200.0, 499.0)];
+    let plain = sharpest_block_avoiding(&View::new(&clean, &hints()), None);
+    assert!(plain.ratio > 2.0 && plain.x < 200, "{plain:?}");
+    let off = sharpest_block_avoiding(&View::new(&clean, &hints()), Some(&outline));
+    assert!(off.ratio < 1.6, "{off:?}");
+    // A field re-typed inside the card is still found.
+    let mut forged = clean.clone();
+    retype(&mut forged, (300, 175, 200, 40));
+    let p = sharpest_block_avoiding(&View::new(&forged, &hints()), Some(&outline));
+    assert!(p.ratio > 2.5 && p.x >= 300 - BLOCK, "{p:?}");
+}
+
 #[test]
 fn no_mrz_hint_or_no_mrz_print_is_not_judged() {
     let mut forged = scan();
     retype(&mut forged, (300, 175, 200, 40));
     assert_eq!(
-        sharpest_block(&View::new(&forged, &CardHints::default())),
+        sharpest_block_avoiding(&View::new(&forged, &CardHints::default()), None),
         Sharpness::default()
     );
     let blank = RgbImage::from_pixel(W, H, Rgb([205, 205, 197]));
-    assert_eq!(sharpest_block(&View::new(&blank, &hints())).ratio, 0.0);
+    assert_eq!(
+        sharpest_block_avoiding(&View::new(&blank, &hints()), None).ratio,
+        0.0
+    );
 }
 
 #[test]
@@ -140,7 +171,7 @@ fn a_visual_zone_printed_sharper_than_the_mrz_is_not_a_paste() {
     // The whole visual zone crisp (edges over 1 px), the MRZ soft: against the MRZ alone every
     // text block would stand out; against the card's typical block none does.
     let crisp = scan_with_viz_ramp(1.0);
-    let s = sharpest_block(&View::new(&crisp, &hints()));
+    let s = sharpest_block_avoiding(&View::new(&crisp, &hints()), None);
     assert!(
         s.block > 1.5 * s.mrz,
         "the print is sharper than the MRZ: {s:?}"
@@ -152,7 +183,7 @@ fn a_visual_zone_printed_sharper_than_the_mrz_is_not_a_paste() {
     // (here a fifth of the text blocks are the field's).
     let mut forged = scan();
     retype(&mut forged, (300, 175, 200, 40));
-    let p = sharpest_block(&View::new(&forged, &hints()));
+    let p = sharpest_block_avoiding(&View::new(&forged, &hints()), None);
     assert!(p.ratio >= t, "{p:?}");
     assert!(crate::tampered::detect(&View::new(&forged, &hints())).score >= t);
 }
@@ -187,8 +218,8 @@ fn a_field_retyped_on_the_id_cards_other_side_is_found() {
     let clean = two_sided_scan();
     let mut forged = clean.clone();
     retype(&mut forged, (250, 120, 200, 40));
-    let negative = sharpest_block(&View::new(&clean, &td1_hints()));
-    let positive = sharpest_block(&View::new(&forged, &td1_hints()));
+    let negative = sharpest_block_avoiding(&View::new(&clean, &td1_hints()), None);
+    let positive = sharpest_block_avoiding(&View::new(&forged, &td1_hints()), None);
     assert!(
         negative.mrz > 0.2 && negative.ratio < 1.6,
         "clean {negative:?}"
@@ -201,7 +232,7 @@ fn a_field_retyped_on_the_id_cards_other_side_is_found() {
         mrz: td1_hints().mrz.map(|m| MrzHint { chars: 44, ..m }),
         ..CardHints::default()
     };
-    let page = sharpest_block(&View::new(&forged, &td3));
+    let page = sharpest_block_avoiding(&View::new(&forged, &td3), None);
     assert!(page.y > 200 || page.ratio < 1.6, "{page:?}");
 }
 

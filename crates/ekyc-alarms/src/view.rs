@@ -136,6 +136,8 @@ pub struct View<'a> {
     pub mrz_band: Option<Quad>,
     /// The MRZ hint as given (full-resolution pixels, line and character counts).
     pub mrz: Option<MrzHint>,
+    /// [`View::outline`], located on first use.
+    outline: std::cell::OnceCell<Option<crate::outline::Outline>>,
 }
 
 /// How much of the predicted card's half-size [`View::deep_quad`] drops on each side.
@@ -213,7 +215,14 @@ impl<'a> View<'a> {
             inside,
             deep_quad,
             outer_quad,
+            outline: std::cell::OnceCell::new(),
         }
+    }
+
+    /// The card's outline found from the photo's edges ([`crate::outline::locate`]), located
+    /// once and shared by the detectors that need it (covered, tampered).
+    pub fn outline(&self) -> Option<crate::outline::Outline> {
+        *self.outline.get_or_init(|| crate::outline::locate(self))
     }
 
     /// Whether working pixel (x, y) lies well outside the predicted card (false without a
