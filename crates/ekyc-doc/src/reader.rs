@@ -24,6 +24,8 @@ pub const RECOGNIZER_MODEL: &str = "ppocr_rec";
 
 /// Bands per image looked at again with their sides widened.
 const MAX_WIDENED: usize = 2;
+/// Bands per image looked at again widened to a whole line's length ([`Reach::Far`]).
+const MAX_FAR_WIDENED: usize = 1;
 /// Third lines guessed per image: the page look, a widened look whose lines now reach their
 /// end, and the closer look may each find the pair without the third line.
 const MAX_THIRD_LINE_GUESSES: usize = 3;
@@ -67,7 +69,7 @@ pub struct ReaderOptions {
     /// Longer side (px) of a first, cheaper look at the upright page; `None` skips it.
     pub coarse_side: Option<u32>,
     /// A band found shorter than this many line heights is looked at again with its sides
-    /// widened to that length (a 44-character MRZ line is about 22 line-box heights long).
+    /// widened (a 44-character MRZ line is 28-36 line-box heights long).
     pub refine_min_aspect: f32,
     /// Detector input size for the band view, as a share of the view's longer side.
     pub refine_detect_scale: f32,
@@ -163,6 +165,8 @@ struct Search<'a> {
     regions_read: Vec<(RotatedRect, bool)>,
     /// Bands looked at again widened.
     widened: usize,
+    /// Bands looked at again widened to a whole line's length.
+    far_widened: usize,
     /// Three-line bands read where two of their lines were read before.
     third_lines: usize,
     /// Third lines guessed next to two lines of a TD1's length (see [`MAX_THIRD_LINE_GUESSES`]).
@@ -191,6 +195,17 @@ pub struct LocatedMrz {
 }
 
 impl Search<'_> {
+    /// The best reading so far is a plausible MRZ and some check digit of it fails (not one
+    /// that only a look-alike swap left in doubt: a farther look reading the swapped glyphs
+    /// without their rival is no confirmation).
+    fn plausible_failing(&self) -> bool {
+        self.plausible()
+            && self
+                .best
+                .as_ref()
+                .is_some_and(|b| b.reading.checks.iter().any(|c| !c.ok))
+    }
+
     /// The best reading so far is a plausible MRZ.
     fn plausible(&self) -> bool {
         self.best
@@ -417,17 +432,26 @@ impl MrzReader {
             // The band as found first; then, only if that fails, a wider look (its sides may
             // have been cut off: costs time, and reads more clutter, so not by default).
             let mrz_like = AtomicBool::new(false);
-            for widen in [false, true] {
-                // The wider look costs a detection and a read: the first two short bands
+            for reach in [Reach::Found, Reach::Widened, Reach::Far] {
+                // The wider looks cost a detection and a read: the first two short bands
                 // only, and only when the first look read MRZ-like text (not running text),
                 // so a page of text without MRZ is still given up on quickly.
-                let may_widen = self.opts.refine
-                    && search.widened < MAX_WIDENED
-                    && mrz_like.load(Ordering::Relaxed);
-                if widen && !(may_widen && self.short_band(band)) {
+                let may_widen =
+                    self.opts.refine && mrz_like.load(Ordering::Relaxed) && self.short_band(band);
+                let go = match reach {
+                    Reach::Found => true,
+                    Reach::Widened => may_widen && search.widened < MAX_WIDENED,
+                    Reach::Far => {
+                        may_widen
+                            && search.far_widened < MAX_FAR_WIDENED
+                            && search.plausible_failing()
+                    }
+                };
+                if !go {
                     break;
                 }
-                search.widened += usize::from(widen);
+                search.widened += usize::from(reach == Reach::Widened);
+                search.far_widened += usize::from(reach == Reach::Far);
                 let look = BandLook {
                     turned: &turned,
                     band,
@@ -435,8 +459,14 @@ impl MrzReader {
                     image,
                     mrz_like: &mrz_like,
                 };
-                if let Some(found) = self.read_band(&look, widen, search)? {
+                // The far look only ends the search: what else it reads (more print beside
+                // the band, at a coarser scale) does not replace the best reading so far.
+                let kept = (reach == Reach::Far).then(|| search.best.take());
+                if let Some(found) = self.read_band(&look, reach, search)? {
                     return Ok(Some(found));
+                }
+                if let Some(best) = kept {
+                    search.best = best;
                 }
             }
             search.mrz_like_seen |= mrz_like.load(Ordering::Relaxed);
@@ -454,23 +484,23 @@ impl MrzReader {
     fn read_band(
         &self,
         look: &BandLook,
-        widen: bool,
+        reach: Reach,
         search: &mut Search<'_>,
     ) -> Result<Option<LocatedMrz>, DocError> {
         // Refined once per band; both reading directions use it.
         let refined = if self.opts.refine {
-            self.refine(look.turned, look.band, widen)?
+            self.refine(look.turned, look.band, reach)?
         } else {
             None
         };
         let (view, lines) = match &refined {
             Some((view, lines)) => (view, lines),
-            None if widen => return Ok(None),
+            None if reach != Reach::Found => return Ok(None),
             None => (look.turned, look.band),
         };
         let mut td1_pair = None;
         // The first band read upright is most likely the MRZ: its lines are read at once.
-        let first = search.bands_read <= 1 && !widen;
+        let first = search.bands_read <= 1 && reach == Reach::Found;
         for upside_down in [false, true] {
             let crops = LineCrops {
                 image: view,
@@ -515,6 +545,7 @@ mod lines_read;
 mod refine;
 pub(crate) use lines_read::with_third_line;
 use lines_read::LineCrops;
+use refine::Reach;
 #[path = "reader_regions.rs"]
 mod regions;
 pub(crate) use regions::{debug_enabled, debug_verbose};

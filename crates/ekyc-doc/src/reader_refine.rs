@@ -9,6 +9,9 @@ use crate::band::{band_region, find_bands_with, Band, Pieces};
 use crate::error::DocError;
 use crate::geometry::{cover_span, crop_rotated, RotatedRect};
 
+/// Length (in line-box heights) a band cut short is widened to on each side: a 44-character
+/// line spans 30-36 of its boxes' heights, depending on how much margin the detector gives.
+const WIDEN_TO_ASPECT: f32 = 36.0;
 /// Line-box height (px) a band is scaled to for its second, closer detection.
 const REFINE_LINE_HEIGHT: f32 = 40.0;
 /// Widest band view handed to the detector.
@@ -39,6 +42,26 @@ struct BandCut {
     found_width: f32,
 }
 
+/// How far beyond the band as found its view reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Reach {
+    /// The band as found.
+    Found,
+    /// Each side widened by what the band falls short of
+    /// [`super::ReaderOptions::refine_min_aspect`] line heights.
+    Widened,
+    /// Each side widened so that a whole 44-character line lies in the view wherever the band
+    /// was cut ([`WIDEN_TO_ASPECT`]): a bigger, coarser view with more print beside the band,
+    /// so only for a reading whose check digits still fail after [`Reach::Widened`].
+    Far,
+}
+
+/// Added on each side of a band `width` px long whose line boxes are `line_h` px tall, so that
+/// a 44-character line cut anywhere lies whole in the view.
+fn widening(width: f32, line_h: f32) -> f32 {
+    (WIDEN_TO_ASPECT * line_h - width).max(0.0)
+}
+
 impl MrzReader {
     /// Shorter than [`super::ReaderOptions::refine_min_aspect`] line heights: maybe cut short.
     pub(super) fn short_band(&self, band: &Band) -> bool {
@@ -54,7 +77,7 @@ impl MrzReader {
         &self,
         image: &RgbImage,
         band: &Band,
-        widen: bool,
+        reach: Reach,
     ) -> Result<Option<(RgbImage, Band)>, DocError> {
         let Some(tight) = band_region(band, 1.0) else {
             return Ok(None);
@@ -62,10 +85,10 @@ impl MrzReader {
         let line_h = band.lines.iter().map(|l| l.height).sum::<f32>() / band.lines.len() as f32;
         // A band shorter than a 44-character line may be a line whose end (a faded filler run
         // and the check digits after it) the page-size look missed: look on both sides too.
-        let extend = if widen {
-            (self.opts.refine_min_aspect * line_h - tight.width).max(0.0)
-        } else {
-            0.0
+        let extend = match reach {
+            Reach::Found => 0.0,
+            Reach::Widened => (self.opts.refine_min_aspect * line_h - tight.width).max(0.0),
+            Reach::Far => widening(tight.width, line_h),
         };
         let cut = BandCut {
             region: tight.expanded(extend, 0.0),
@@ -121,5 +144,53 @@ impl MrzReader {
                 lines: b.lines.iter().map(|l| cover_span(l, first_look)).collect(),
             });
         Ok(found.map(|b| (view, b)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Attempt, Search};
+    use super::widening;
+    use crate::geometry::Point;
+
+    fn attempt(line2: &str) -> Attempt {
+        Attempt {
+            reading: ekyc_mrz::parse(&["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", line2])
+                .unwrap(),
+            confidence: 0.9,
+            slack: 0.0,
+            swap_doubted: false,
+            corners: [Point::new(0.0, 0.0); 4],
+            from_cut_lines: false,
+        }
+    }
+
+    #[test]
+    fn the_far_look_is_for_failing_check_digits_not_for_doubt() {
+        let mut search = Search::default();
+        assert!(!search.plausible_failing(), "nothing read yet");
+        // The closing check digit lost to a line end read short (`<0` for `10`).
+        search.best = Some(attempt("L898902C36UTO7408122F1204159ZE184226B<<<<<<0"));
+        assert!(search.plausible_failing());
+        // Check digits that hold, the reading only doubted (a look-alike swap): no far look.
+        let mut doubted = attempt("L898902C36UTO7408122F1204159ZE184226B<<<<<10");
+        assert!(doubted.reading.check_digits_valid);
+        doubted.reading.check_digits_valid = false;
+        search.best = Some(doubted);
+        assert!(!search.plausible_failing());
+    }
+
+    #[test]
+    fn a_band_cut_short_is_widened_to_hold_a_whole_line_on_either_side() {
+        // Line boxes 38 px tall, 44 characters at 30 px: the line is 1320 px (35 box heights).
+        let (line_h, line) = (38.0, 1320.0);
+        for found in [0.5, 0.7, 0.9] {
+            let width = found * line;
+            let extend = widening(width, line_h);
+            // The found part may be the line's start or its end.
+            assert!(width + extend >= line, "{found}: {extend}");
+        }
+        // A band as long as a whole line is not widened.
+        assert_eq!(widening(40.0 * line_h, line_h), 0.0);
     }
 }
