@@ -102,8 +102,12 @@ pub(crate) fn weigh_stems(
         return;
     };
     let k_height = K_UNITS * scale;
-    for (alts, stem) in line.alternatives.iter_mut().zip(stems) {
+    let read: Vec<char> = line.alternatives.iter().map(|a| top_char(a)).collect();
+    for (k, (alts, stem)) in line.alternatives.iter_mut().zip(stems).enumerate() {
         let Some(stem) = *stem else { continue };
+        if !filler_may_stand(&read, k) {
+            continue;
+        }
         let top = alts.len().min(3);
         let offers = |c: char| alts[..top].iter().any(|a| a.0 == c);
         if !offers('K') || !offers('<') {
@@ -124,6 +128,23 @@ pub(crate) fn weigh_stems(
         alts.sort_by(|a, b| b.1.total_cmp(&a.1));
     }
     refresh_text(line);
+}
+
+fn top_char(alts: &[(char, f32)]) -> char {
+    alts.first().map_or(' ', |a| a.0)
+}
+
+/// Where a filler read `K` can stand: not a line's first cell (every MRZ line opens with a
+/// letter or digit: a document code, number or birth date), nor a cell opening a word right
+/// after a filler (`<<KOVAC`, a number's `<K1`) — there small print's `K` whose stem measures
+/// short would become a filler with nothing to say otherwise. Trailing fillers read `K`
+/// (`MARIAK<<`, `<<K<<`) and a single separator read `K` (`JOHNKMARY`) are still judged.
+fn filler_may_stand(read: &[char], k: usize) -> bool {
+    if k == 0 {
+        return false;
+    }
+    let opens_word = read[k - 1] == '<' && read.get(k + 1).is_some_and(|&c| c != '<');
+    !opens_word
 }
 
 /// `EKYC_GLYPH_DUMP=FILE`: append the line's characters as read (`raw`) and after the glyph
@@ -241,5 +262,32 @@ mod tests {
         assert_eq!(line.text, "IIIIIKK<<");
         let total: f32 = line.alternatives[7].iter().map(|a| a.1).sum();
         assert!((total - 0.9).abs() < 1e-4, "mass kept: {total}");
+    }
+
+    #[test]
+    fn a_k_opening_a_line_or_a_word_keeps_its_reading_without_a_stem() {
+        // Every K drawn without its stem (a short stem on small print): printed `K` where a
+        // filler cannot stand keeps its reading; the one read between words is judged.
+        let (img, mut line) = line_image("<III<<IIII<III<");
+        line.text = "KIII<KIIIIKIII<".to_string();
+        for k in [0, 5, 10] {
+            line.alternatives[k] = vec![('K', 0.5), ('<', 0.4), ('C', 0.1)];
+        }
+        let heights: Vec<Option<f32>> = line
+            .text
+            .chars()
+            .map(|c| Some(if c == '<' { 17.0 } else { 20.0 }))
+            .collect();
+        let s = stems(&img, &line);
+        weigh_stems(&mut line, &heights, &s);
+        assert_eq!(line.alternatives[0][0].0, 'K', "a line's first cell");
+        assert_eq!(
+            line.alternatives[5][0].0, 'K',
+            "a word opening after fillers"
+        );
+        assert_eq!(
+            line.alternatives[10][0].0, '<',
+            "a separator read K between words"
+        );
     }
 }
