@@ -21,7 +21,9 @@
 //!   last save. Needs the file's own grid; nothing without a trace.
 //!
 //! The score is the strongest of the four, the seam score brought to the sharpness ratio's
-//! scale by [`SEAM_PER_RATIO`], the missing-trace score by [`JPEG_PER_RATIO`].
+//! scale by [`SEAM_PER_RATIO`], the missing-trace score by [`JPEG_PER_RATIO`]; where the
+//! sharpest block and the strongest missing-trace window lie at one place, the two weak cues
+//! back each other ([`corroborated`]).
 //!
 //! What a genuine page's own structure lends these cues, and is kept out (helper tamper11, from
 //! the clean alarms of the tune and hold-out sets, looked at one by one): the card's cut edge
@@ -148,6 +150,13 @@ pub const LONG_SEAM_GAIN: f32 = 1.8;
 /// a first-save trace reach 16–18, so a scale of 8 (16.8) raised tampered on 14 of them.
 pub const JPEG_PER_RATIO: f32 = 10.2;
 
+/// Distance (full-resolution pixels) within which the sharpest block and the strongest
+/// missing-trace window count as one place ([`corroborated`]).
+pub const CO_LOCATED_PX: f32 = 96.0;
+
+/// Missing-trace deficit that doubles the sharpness ratio where both cues meet.
+pub const JPEG_CORROBORATION: f32 = 40.0;
+
 /// Score given to a visual-zone field contradicting the MRZ: above every level's threshold.
 pub const VIZ_MISMATCH_SCORE: f32 = 10.0;
 
@@ -182,15 +191,33 @@ pub fn with_jpeg_trace(d: Detection, outcome: JpegOutcome) -> Detection {
     let Some((m, ms)) = outcome else {
         return d.with("jpeg_missing", -1.0);
     };
+    let together = corroborated(&d, &m);
     Detection {
-        score: d.score.max(m.score / JPEG_PER_RATIO),
+        score: d.score.max(m.score / JPEG_PER_RATIO).max(together),
         ..d
     }
+    .with("sharp_with_jpeg", together)
     .with("jpeg_missing", m.score)
     .with("jpeg_freqs", m.freqs as f32)
     .with("jpeg_x", m.x as f32)
     .with("jpeg_y", m.y as f32)
     .with("jpeg_ms", ms)
+}
+
+/// The optics cue's ratio raised by a missing-trace window at the same place
+/// ([`CO_LOCATED_PX`]): two independent weak cues on one field — a block sharper than the
+/// optics allow whose blocks also lack the first save's trace — by `1 + deficit /`
+/// [`JPEG_CORROBORATION`]. 0 when they lie apart.
+fn corroborated(d: &Detection, m: &MissingTrace) -> f32 {
+    let ev = |name| d.evidence(name).unwrap_or(0.0);
+    let (ratio, x, y) = (ev("sharp_ratio"), ev("sharp_x"), ev("sharp_y"));
+    let half = crate::tampered_sharp::BLOCK as f32 / 2.0;
+    // The window's top-left corner against the block's centre: windows span 16–64 px.
+    let apart = (x + half - m.x as f32).hypot(y + half - m.y as f32);
+    if ratio <= 0.0 || m.score <= 0.0 || apart > CO_LOCATED_PX {
+        return 0.0;
+    }
+    ratio * (1.0 + m.score / JPEG_CORROBORATION)
 }
 
 /// Tampered's detection with the cross-checks counted (evidence `viz_mismatch`: 1 mismatch,
@@ -356,6 +383,37 @@ mod tests {
         assert!(read(Some(true)).contains(&CardAlarm::Tampered));
         assert!(!read(Some(false)).contains(&CardAlarm::Tampered));
         assert!(!read(None).contains(&CardAlarm::Tampered));
+    }
+
+    #[test]
+    fn a_sharp_block_and_a_missing_trace_at_one_place_back_each_other() {
+        let sharp = |x: f32, y: f32| {
+            image_only(1.8)
+                .with("sharp_ratio", 1.8)
+                .with("sharp_x", x)
+                .with("sharp_y", y)
+        };
+        let trace = |x, y| {
+            Some((
+                MissingTrace {
+                    score: 15.0,
+                    freqs: 20,
+                    x,
+                    y,
+                },
+                1.0,
+            ))
+        };
+        let t = crate::AlarmConfig::with_level(crate::Level::Balanced)
+            .threshold(CardAlarm::Tampered)
+            .unwrap();
+        // Each alone stays below the balanced threshold (15 / JPEG_PER_RATIO ≈ 1.5).
+        let together = with_jpeg_trace(sharp(400.0, 300.0), trace(408, 320));
+        assert!(together.score >= t, "{together:?}");
+        assert_eq!(together.evidence("sharp_with_jpeg"), Some(together.score));
+        let apart = with_jpeg_trace(sharp(400.0, 300.0), trace(700, 320));
+        assert!(apart.score < t, "{apart:?}");
+        assert_eq!(apart.evidence("sharp_with_jpeg"), Some(0.0));
     }
 
     #[test]

@@ -11,8 +11,10 @@
 //! score is the sharpest block over the optics' value. Some cards' visual zone is printed
 //! sharper than their MRZ (specimens d004, d012, d013): when the card's typical block (the
 //! [`CARD_QUANTILE`] of all blocks) is sharper than the MRZ by more than [`CARD_OVER_MRZ`], that
-//! block over [`CARD_OVER_MRZ`] is the reference instead — a paste is one compact region and
-//! leaves the typical block as it was.
+//! block over [`CARD_OVER_MRZ`] is the reference instead — a paste is one compact region, and
+//! the blocks around the sharpest one ([`PASTE_REACH`]) are left out of the typical block so
+//! that on a card with few strong edges the paste is not its own reference. A faint (grey)
+//! MRZ whose edges stay below [`MIN_RISE`] is measured with every edge on [`LOW_RISE`].
 //!
 //! An ID card's (TD1/TD2) front carries no MRZ; scans and specimens show it beside or above
 //! the back, so the core of the card moved by one card width or height to each side is
@@ -34,6 +36,10 @@ const MIN_MRZ_EDGES: usize = 30;
 /// photo edges, far above the noise (50 and 80 kept noisier edges: tune 54-56 % against 56 %
 /// at 2-4 clean alarms in 100; 140 left too few edges: 50 %).
 const MIN_RISE: f32 = 110.0;
+/// The rise used instead when the MRZ has too few edges of [`MIN_RISE`]: a grey or faint MRZ
+/// print (a laminated card under soft light) leaves the optics' value unmeasured, and a paste's
+/// dark glyphs on such a card went unjudged.
+const LOW_RISE: f32 = 60.0;
 /// How far (pixels) an edge's monotone rise is followed on either side of its steepest step.
 const REACH: usize = 4;
 /// The MRZ band grown by this share of its height above and below, so that its own edges are
@@ -53,6 +59,10 @@ const CARD_QUANTILE: f32 = 0.75;
 /// the reference (clean cards of the tune sets: mostly 1.1–1.4; tune + tune2 pooled, 1.1–1.3
 /// gave the same pastes at 1–3 clean alarms per set fewer than the MRZ alone).
 const CARD_OVER_MRZ: f32 = 1.3;
+/// Blocks this near the sharpest one (shares of the card's width along its lines, of its
+/// height across them) are left out of the card's typical block: on a card with few strong
+/// edges a paste's own blocks were the typical print and hid it.
+const PASTE_REACH: (f32, f32) = (0.3, 0.15);
 
 /// The sharpest block against the MRZ's edges.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -72,8 +82,8 @@ pub struct Sharpness {
 }
 
 /// Edge sharpness along every [`ROW_STEP`]-th row of `y` (w × h): NaN except at the steepest step of an edge
-/// (a local maximum of |Δ| along the row) whose monotone rise reaches [`MIN_RISE`].
-pub fn edge_sharpness(y: &[f32], w: usize, h: usize) -> Vec<f32> {
+/// (a local maximum of |Δ| along the row) whose monotone rise reaches `min_rise` grey levels.
+pub fn edge_sharpness(y: &[f32], w: usize, h: usize, min_rise: f32) -> Vec<f32> {
     let mut out = vec![f32::NAN; w * h];
     if w < 2 * REACH + 3 {
         return out;
@@ -101,7 +111,7 @@ pub fn edge_sharpness(y: &[f32], w: usize, h: usize) -> Vec<f32> {
                     rise += s.abs();
                 }
             }
-            if rise >= MIN_RISE {
+            if rise >= min_rise {
                 out[row * w + x] = a / rise;
             }
         }
@@ -135,8 +145,12 @@ const SIDE_SHARE: f32 = 0.7;
 /// (no MRZ) beside or above its back, and a field re-typed there is off the card predicted
 /// from the MRZ. Whatever else lies there (table, background) went through the same optics
 /// and is no sharper than the MRZ.
+///
+/// For a passport (TD3 MRZ) the page above the data page: an open passport shows both, and a
+/// scan or photo of it carries a field re-typed on the upper page or across the fold.
 pub(crate) fn other_sides(deep: &Quad, mrz_chars: usize, fw: f32, fh: f32) -> Vec<Quad> {
-    if !matches!(mrz_chars, 30 | 36) {
+    let passport = mrz_chars == 44;
+    if !matches!(mrz_chars, 30 | 36 | 44) {
         return Vec::new();
     }
     let [tl, tr, _, bl] = *deep;
@@ -154,9 +168,16 @@ pub(crate) fn other_sides(deep: &Quad, mrz_chars: usize, fw: f32, fh: f32) -> Ve
         q.iter()
             .all(|p| (0.0..fw).contains(&p.0) && (0.0..fh).contains(&p.1))
     };
-    [across, down]
+    let shifts = if passport {
+        vec![(-down.0, -down.1)]
+    } else {
+        [across, down]
+            .into_iter()
+            .flat_map(|d| [d, (-d.0, -d.1)])
+            .collect()
+    };
+    shifts
         .into_iter()
-        .flat_map(|d| [d, (-d.0, -d.1)])
         .map(|d| core.map(|p| (p.0 + d.0, p.1 + d.1)))
         .filter(inside)
         .collect()
@@ -226,16 +247,23 @@ pub fn sharpest_block_avoiding(v: &View, outline: Option<&Quad>) -> Sharpness {
     let on_outline =
         |x: f32, y: f32| outline.is_some_and(|q| distance_to_sides(&q, (x, y)) < reach);
     let (y, _, _) = crate::tampered_seams::luma(v.full, r);
-    let s = edge_sharpness(&y, w, h);
     let at = |x: usize, y: usize| ((r.x0 + x) as f32 + 0.5, (r.y0 + y) as f32 + 0.5);
-    let mut in_band: Vec<f32> = (0..w * h)
-        .filter(|&i| !s[i].is_nan())
-        .filter(|&i| {
-            let (px, py) = at(i % w, i / w);
-            in_quad(&band, px, py)
-        })
-        .map(|i| s[i])
-        .collect();
+    let band_edges = |s: &[f32]| -> Vec<f32> {
+        (0..w * h)
+            .filter(|&i| !s[i].is_nan())
+            .filter(|&i| {
+                let (px, py) = at(i % w, i / w);
+                in_quad(&band, px, py)
+            })
+            .map(|i| s[i])
+            .collect()
+    };
+    let mut s = edge_sharpness(&y, w, h, MIN_RISE);
+    let mut in_band = band_edges(&s);
+    if in_band.len() < MIN_MRZ_EDGES {
+        s = edge_sharpness(&y, w, h, LOW_RISE);
+        in_band = band_edges(&s);
+    }
     if in_band.len() < MIN_MRZ_EDGES {
         return Sharpness::default();
     }
@@ -264,7 +292,7 @@ pub fn sharpest_block_avoiding(v: &View, outline: Option<&Quad>) -> Sharpness {
             // The card's typical print is the MRZ side's: the other side may be printed
             // sharper (specimen d005) and would hide a paste.
             if in_quad(&deep, cx, cy) {
-                medians.push(m);
+                medians.push((m, (cx, cy)));
             }
             if m > best.block {
                 best.block = m;
@@ -273,12 +301,33 @@ pub fn sharpest_block_avoiding(v: &View, outline: Option<&Quad>) -> Sharpness {
             }
         }
     }
-    best.card = quantile(&mut medians, CARD_QUANTILE);
+    let centre = (
+        (best.x + BLOCK / 2) as f32 + 0.5,
+        (best.y + BLOCK / 2) as f32 + 0.5,
+    );
+    let mut typical: Vec<f32> = medians
+        .iter()
+        .filter(|(_, p)| best.block == 0.0 || !near_on_card(&deep, centre, *p))
+        .map(|(m, _)| *m)
+        .collect();
+    best.card = quantile(&mut typical, CARD_QUANTILE);
     let reference = mrz.max(best.card / CARD_OVER_MRZ);
     if reference > 0.0 {
         best.ratio = best.block / reference;
     }
     best
+}
+
+/// Whether `p` lies within the reach of a paste around `centre` on the card `deep`: less than
+/// [`PASTE_REACH`] of the card's width along its lines and of its height across them.
+fn near_on_card(deep: &Quad, centre: (f32, f32), p: (f32, f32)) -> bool {
+    let (u, v) = (
+        (deep[1].0 - deep[0].0, deep[1].1 - deep[0].1),
+        (deep[3].0 - deep[0].0, deep[3].1 - deep[0].1),
+    );
+    let d = (p.0 - centre.0, p.1 - centre.1);
+    let along = |a: (f32, f32)| (d.0 * a.0 + d.1 * a.1).abs() / (a.0 * a.0 + a.1 * a.1).max(1.0);
+    along(u) < PASTE_REACH.0 && along(v) < PASTE_REACH.1
 }
 
 /// How near (full-resolution pixels) a block's centre may come to the outline's sides: the

@@ -92,13 +92,13 @@ fn a_hard_step_is_sharper_than_a_ramp() {
             _ => 200.0,
         })
         .collect();
-    let s = edge_sharpness(&row, w, 1);
+    let s = edge_sharpness(&row, w, 1, MIN_RISE);
     assert_eq!(s[10], 1.0);
     let ramp: Vec<f32> = s[20..25].iter().copied().filter(|v| !v.is_nan()).collect();
     assert_eq!(ramp.len(), 1, "{s:?}");
     assert!((ramp[0] - 0.25).abs() < 1e-6, "{ramp:?}");
     // Too small to be print: nothing.
-    assert!(edge_sharpness(&[1.0, 2.0, 1.0], 3, 1)
+    assert!(edge_sharpness(&[1.0, 2.0, 1.0], 3, 1, MIN_RISE)
         .iter()
         .all(|v| v.is_nan()));
 }
@@ -252,6 +252,54 @@ fn other_sides_lie_wholly_in_the_photo_and_only_for_id_cards() {
         assert!(q.iter().all(|p| (0.0..1000.0).contains(&p.0)));
     }
     assert!(other_sides(&deep, 44, 1000.0, 200.0).is_empty());
+    // A passport's upper page: only the page above, where the photo holds it.
+    let page = [
+        (415.0, 257.5),
+        (585.0, 257.5),
+        (585.0, 342.5),
+        (415.0, 342.5),
+    ];
+    let above = other_sides(&page, 44, 1000.0, 400.0);
+    assert_eq!(above.len(), 1, "{above:?}");
+    let cy = above[0].iter().map(|p| p.1).sum::<f32>() / 4.0;
+    assert!((cy - 200.0).abs() < 1e-3, "{above:?}");
     // 750 wide: the right side's core (x 630–770) runs off the photo.
     assert_eq!(other_sides(&deep, 30, 750.0, 200.0).len(), 1);
+}
+
+/// [`scan`] with the visual zone reduced to two rows of print at row 260 and the print's ink
+/// scaled by `ink` (1: as dark as [`scan`]'s).
+fn sparse_scan(ink: f32) -> RgbImage {
+    RgbImage::from_fn(W, H, |x, y| {
+        let (u, v) = (x as f32, y as f32);
+        let viz = bars(u, v, (280.0, 600.0, 260.0, 2));
+        let print = viz.max(bars(u, v, (80.0, 640.0, 405.0, 2)));
+        let l = (205.0 - 170.0 * ink * print + 4.0 * noise(x, y)).clamp(0.0, 255.0) as u8;
+        Rgb([l, l, l.saturating_sub(8)])
+    })
+}
+
+#[test]
+fn a_paste_holding_many_of_the_cards_edges_is_not_its_typical_print() {
+    // Two rows of soft print and a field re-typed over two more: a third of the card's
+    // text blocks are the paste's, so the typical block (75th percentile) would be the paste.
+    let mut forged = sparse_scan(1.0);
+    retype(&mut forged, (300, 150, 240, 40));
+    let s = sharpest_block_avoiding(&View::new(&forged, &hints()), None);
+    // Judged against the paste itself the ratio would be CARD_OVER_MRZ at most.
+    assert!(s.ratio > 2.5, "{s:?}");
+    let clean = sharpest_block_avoiding(&View::new(&sparse_scan(1.0), &hints()), None);
+    assert!(clean.ratio < 1.6, "{clean:?}");
+}
+
+#[test]
+fn a_faint_mrz_is_measured_on_lower_edges() {
+    // Grey print (rise ~75 grey levels, below MIN_RISE) and a field re-typed in dark ink.
+    let clean = sparse_scan(0.45);
+    let mut forged = clean.clone();
+    retype(&mut forged, (300, 150, 240, 40));
+    let c = sharpest_block_avoiding(&View::new(&clean, &hints()), None);
+    let f = sharpest_block_avoiding(&View::new(&forged, &hints()), None);
+    assert!(c.mrz > 0.2 && c.ratio < 1.6, "clean {c:?}");
+    assert!(f.ratio > 2.5, "forged {f:?}");
 }
