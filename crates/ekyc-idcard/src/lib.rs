@@ -19,6 +19,7 @@ mod passport_viz_dates;
 mod passport_viz_extract;
 mod passport_viz_lines;
 mod passport_viz_looks;
+mod passport_viz_mismatch;
 mod passport_viz_text;
 mod reader;
 mod response;

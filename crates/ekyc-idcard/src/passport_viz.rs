@@ -98,7 +98,8 @@ pub struct VizFields {
 /// A field whose print clearly disagrees with a check-digit-valid MRZ.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VizMismatch {
-    /// The contract's field name (`Surname`, `DateOfBirth`, `PassportID`).
+    /// The contract's field name (`Surname`, `GivenNames`, `DateOfBirth`,
+    /// `DateOfExpiration`, `PassportID`).
     pub field: &'static str,
     pub mrz: String,
     pub viz: String,

@@ -40,27 +40,43 @@ pub fn dmy_slashes(date: NaiveDate) -> String {
     format!("{:02}/{:02}/{:04}", date.day(), date.month(), date.year())
 }
 
-/// The month a (capitalised, accent-free) month name or abbreviation stands for: English,
-/// French, German, Spanish, Italian and Portuguese forms.
+/// Month names and abbreviations (capitalised, accent-free): English, French, German,
+/// Spanish, Italian and Portuguese forms.
+const MONTH_NAMES: [&[&str]; 12] = [
+    &["JAN", "JANV", "JANUARY", "JANVIER", "ENE", "GEN"],
+    &["FEB", "FEV", "FEVR", "FEBRUARY", "FEVRIER"],
+    &["MAR", "MARS", "MARCH", "MAER", "MRZ"],
+    &["APR", "AVR", "APRIL", "AVRIL", "ABR"],
+    &["MAY", "MAI", "MAG", "MAIO"],
+    &["JUN", "JUIN", "JUNE", "GIU"],
+    &["JUL", "JUIL", "JULY", "JUILLET", "LUG"],
+    &["AUG", "AOU", "AOUT", "AUGUST", "AGO"],
+    &["SEP", "SEPT", "SEPTEMBER", "SET"],
+    &["OCT", "OKT", "OCTOBER", "OCTOBRE", "OTT", "OUT"],
+    &["NOV", "NOVEMBER", "NOVEMBRE"],
+    &["DEC", "DEZ", "DIC", "DECEMBER", "DECEMBRE"],
+];
+
+/// The month a (capitalised, accent-free) month name or abbreviation stands for.
 fn month_of(name: &str) -> Option<u32> {
-    const NAMES: [&[&str]; 12] = [
-        &["JAN", "JANV", "JANUARY", "JANVIER", "ENE", "GEN"],
-        &["FEB", "FEV", "FEVR", "FEBRUARY", "FEVRIER"],
-        &["MAR", "MARS", "MARCH", "MAER", "MRZ"],
-        &["APR", "AVR", "APRIL", "AVRIL", "ABR"],
-        &["MAY", "MAI", "MAG", "MAIO"],
-        &["JUN", "JUIN", "JUNE", "GIU"],
-        &["JUL", "JUIL", "JULY", "JUILLET", "LUG"],
-        &["AUG", "AOU", "AOUT", "AUGUST", "AGO"],
-        &["SEP", "SEPT", "SEPTEMBER", "SET"],
-        &["OCT", "OKT", "OCTOBER", "OCTOBRE", "OTT", "OUT"],
-        &["NOV", "NOVEMBER", "NOVEMBRE"],
-        &["DEC", "DEZ", "DIC", "DECEMBER", "DECEMBRE"],
-    ];
-    NAMES
+    MONTH_NAMES
         .iter()
         .position(|forms| forms.contains(&name))
         .map(|i| i as u32 + 1)
+}
+
+/// Some month name is spelled somewhere in `text`, even run into its neighbours
+/// (`12AUGUSTIAGO74`: a date whose spaces and slash the recogniser lost).
+pub fn mentions_month(text: &str) -> bool {
+    let letters: String = text
+        .chars()
+        .map(|c| fold_accents(c.to_uppercase().next().unwrap_or(c)))
+        .filter(char::is_ascii_uppercase)
+        .collect();
+    MONTH_NAMES
+        .iter()
+        .flat_map(|forms| forms.iter())
+        .any(|form| letters.contains(form))
 }
 
 /// Accented capitals to their base letters (month names such as `FÉVR`, `AOÛT`, `DÉC`).
@@ -169,15 +185,24 @@ fn date_at(toks: &[Token]) -> Option<(PrintedDate, usize)> {
     let month = match toks.get(i)? {
         Token::Number(m) if m.len() <= 2 => m.parse().ok()?,
         Token::Word(w) => {
-            let m = month_of(w)?;
-            // A second-language month after a slash: `JANV/JAN`.
-            if let (Some(Token::Slash), Some(Token::Word(w2))) = (toks.get(i + 1), toks.get(i + 2))
-            {
-                if month_of(w2) == Some(m) {
+            let second = match (toks.get(i + 1), toks.get(i + 2)) {
+                (Some(Token::Slash), Some(Token::Word(w2))) => month_of(w2),
+                _ => None,
+            };
+            // A second-language month after a slash: `JANV/JAN`; or after a first-language
+            // month the Latin recogniser cannot spell (`СЕР/AUG` read `CEP/AUG`).
+            match (month_of(w), second) {
+                (Some(m), Some(m2)) if m == m2 => {
                     i += 2;
+                    m
                 }
+                (Some(m), _) => m,
+                (None, Some(m2)) => {
+                    i += 2;
+                    m2
+                }
+                (None, None) => return None,
             }
-            m
         }
         _ => return None,
     };
@@ -233,6 +258,7 @@ mod tests {
         assert_eq!(one("03 AOÛT/AUG 2021"), Some((3, 8, 2021)));
         assert_eq!(one("29 FEB 80"), Some((29, 2, 80)));
         assert_eq!(one("1O.O2.1999"), Some((10, 2, 1999)));
+        assert_eq!(one("24CEP/AUG91"), Some((24, 8, 91)));
     }
 
     #[test]
@@ -242,6 +268,9 @@ mod tests {
         assert!(find_dates("12 JANUS 1980").is_empty());
         assert!(find_dates("12.13.1980").is_empty());
         assert!(find_dates("DATE OF BIRTH / DATE DE NAISSANCE").is_empty());
+        assert!(find_dates("12AUGUSTIAGO74").is_empty());
+        assert!(mentions_month("12AUGUSTIAGO74") && mentions_month("3 août"));
+        assert!(!mentions_month("87TDN0 QX") && !mentions_month("ZENITH"));
     }
 
     #[test]

@@ -8,8 +8,9 @@
 use chrono::{Datelike, Months, NaiveDate};
 use ekyc_doc::TextLine;
 
-use crate::passport_viz::{MrzAnchor, VizFields, VizMismatch, VizReading};
+use crate::passport_viz::{MrzAnchor, VizFields, VizReading};
 use crate::passport_viz_dates::{dmy_slashes, find_dates, PrintedDate};
+use crate::passport_viz_mismatch::mismatches;
 use crate::passport_viz_text::{
     edit_distance, label_of, name_agrees, name_key, name_similarity, number_key, number_tokens,
     Label,
@@ -17,14 +18,10 @@ use crate::passport_viz_text::{
 
 /// A printed name at least this alike to the MRZ's is taken as that name.
 const NAME_MATCH: f32 = 0.75;
-/// A labelled name less alike than this to the MRZ's is a disagreement candidate.
-const NAME_DIFFERENT: f32 = 0.5;
-/// Confidence of a line trusted to disagree with the MRZ.
-const CONFIDENT: f32 = 0.9;
 /// A value lies at most this many label heights below its label.
 const VALUE_GAP: f32 = 2.5;
 
-struct Found<'a> {
+pub(crate) struct Found<'a> {
     lines: &'a [TextLine],
     labels: Vec<Option<Label>>,
 }
@@ -45,7 +42,7 @@ impl<'a> Found<'a> {
 
     /// The value printed under (or after) the first label of `kind`: the nearest non-label
     /// line below it, left-aligned with it.
-    fn labelled(&self, kind: Label) -> Option<&'a TextLine> {
+    pub(crate) fn labelled(&self, kind: Label) -> Option<&'a TextLine> {
         let li = self.labels.iter().position(|l| *l == Some(kind))?;
         let label = &self.lines[li];
         let h = label.rect.height.max(1.0);
@@ -303,54 +300,6 @@ fn place(found: &Found, kind: Label) -> Option<String> {
     (letters >= 2 && find_dates(text).is_empty()).then(|| text.to_string())
 }
 
-/// Fields whose labelled print clearly disagrees with a check-digit-valid MRZ.
-fn mismatches(found: &Found, mrz: &MrzAnchor, seen: &VizFields) -> Vec<VizMismatch> {
-    let mut out = Vec::new();
-    let confident = |l: &&TextLine| l.confidence >= CONFIDENT;
-    if seen.surname.is_empty() {
-        if let Some(l) = found.labelled(Label::Surname).filter(confident) {
-            let letters = l.text.chars().filter(|c| c.is_alphabetic()).count();
-            let digits = l.text.chars().any(|c| c.is_ascii_digit());
-            if letters >= 2
-                && !digits
-                && name_similarity(&mrz.surname, &l.text, mrz.name_cut) < NAME_DIFFERENT
-            {
-                out.push(mismatch("Surname", &mrz.surname, &l.text));
-            }
-        }
-    }
-    if seen.date_of_birth.is_empty() {
-        let labelled = found.labelled(Label::BirthDate).filter(confident);
-        if let Some((l, d)) = labelled.and_then(|l| Some((l, *find_dates(&l.text).first()?))) {
-            // Two digits or more apart: one misread digit is an OCR slip, not another date.
-            let printed = format!("{:02}{:02}{:02}", d.year % 100, d.month, d.day);
-            let far = edit_distance(&printed, &mrz.birth_raw) >= 2;
-            if far && !d.matches_yymmdd(&mrz.expiry_raw) {
-                out.push(mismatch("DateOfBirth", &mrz.birth_date, &l.text));
-            }
-        }
-    }
-    if seen.passport_id.is_empty() {
-        let key = number_key(&mrz.document_number);
-        if let Some(l) = found.labelled(Label::Number).filter(confident) {
-            let tokens = number_tokens(&l.text);
-            let far = |t: &String| edit_distance(&number_key(t), &key) >= 2;
-            if tokens.len() == 1 && far(&tokens[0]) {
-                out.push(mismatch("PassportID", &mrz.document_number, &tokens[0]));
-            }
-        }
-    }
-    out
-}
-
-fn mismatch(field: &'static str, mrz: &str, viz: &str) -> VizMismatch {
-    VizMismatch {
-        field,
-        mrz: mrz.to_string(),
-        viz: viz.trim().to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -497,6 +446,27 @@ mod tests {
         let r = extract_viz(&page("ERIKSSON", "03 AUG/AOUT 71"), &anchor());
         assert_eq!(r.mismatches.len(), 1);
         assert_eq!(r.mismatches[0].field, "DateOfBirth");
+    }
+
+    #[test]
+    fn given_names_expiry_and_a_date_field_without_a_date_disagree() {
+        let field_of = |lines: Vec<TextLine>| {
+            let r = extract_viz(&lines, &anchor());
+            r.mismatches.iter().map(|m| m.field).collect::<Vec<_>>()
+        };
+        let mut lines = page("ERIKSSON", "12 AUG/AOUT 74");
+        lines[5].text = "KREEU7.0JE".into();
+        assert_eq!(field_of(lines), ["GivenNames"]);
+        // A stray digit in a name is still a name.
+        assert_eq!(field_of(page("MOR3AU", "12 AUG/AOUT 74")), ["Surname"]);
+        assert_eq!(field_of(page("ERIKSSON", "87TDN0 QX")), ["DateOfBirth"]);
+        let mut lines = page("ERIKSSON", "12 AUG/AOUT 74");
+        lines[15].text = "15 APR/AVR 21".into();
+        assert_eq!(field_of(lines), ["DateOfExpiration"]);
+        // A four-digit year cut short, and a short scrap, are no disagreement.
+        assert!(field_of(page("ERIKSSON", "12.08.19")).is_empty());
+        assert!(field_of(page("ERIKSSON", "12.08.197")).is_empty());
+        assert!(field_of(page("ERIKSSON", "1X")).is_empty());
     }
 
     #[test]

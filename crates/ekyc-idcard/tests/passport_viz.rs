@@ -129,6 +129,18 @@ fn generated_page_printing_another_number_disagrees() {
     assert_eq!(mismatches, 1, "{infos:?}");
 }
 
+/// A page of the attack generator whose expiry date was re-typed with random characters after
+/// the shot (`tools/alarms/generate.py DIR --split tune --seed 7777 --only tampered
+/// --per-attack 60 --clean 60`, `tune_0091.jpg`): the labelled expiry line holds no date, and
+/// the MRZ's expiry is printed nowhere.
+#[test]
+fn generated_page_with_a_retyped_expiry_date_disagrees() {
+    let Some((infos, mismatches)) = read(fixtures().join("retyped7777_0091.jpg")) else {
+        return;
+    };
+    assert_eq!(mismatches, 1, "{infos:?}");
+}
+
 /// The passport read as the server does it (the region cut and detected on another thread
 /// while the MRZ lines are read, those side by side) gives what the one-after-the-other read
 /// gives.
