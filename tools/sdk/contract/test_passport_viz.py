@@ -2,7 +2,9 @@
 (tools/sdk/contract/fixtures, made by tools/documents/generate.py: pf5_0010.jpg with
 `--seed 5 --count 80 --prefix pf --max-side 1400`, s11_0086.jpg with `--seed 11 --count 120`;
 the printed fields in viz.csv, `consistent=0` where the page prints another passport number
-than its MRZ)."""
+than its MRZ; retyped7777_0091.jpg from the alarm attacks, `tools/alarms/generate.py DIR
+--split tune --seed 7777 --only tampered --per-attack 60 --clean 60`, its tune_0091.jpg: the
+expiry date re-typed with random characters after the shot)."""
 
 import base64
 import csv
@@ -53,3 +55,9 @@ def test_visual_zone_disagreeing_with_the_mrz_is_an_error(server, creds):
     outcome = call(server.endpoint, creds, {"ImageBase64": b64("s11_0086.jpg")})
     assert_error(outcome, {"FailedOperation.InconsistencyBetweenMRZAndVRZ"})
     assert "PassportID" in outcome.error.message, outcome.describe()
+
+
+def test_a_retyped_expiry_date_is_an_error(server, creds):
+    outcome = call(server.endpoint, creds, {"ImageBase64": b64("retyped7777_0091.jpg")})
+    assert_error(outcome, {"FailedOperation.InconsistencyBetweenMRZAndVRZ"})
+    assert "DateOfExpiration" in outcome.error.message, outcome.describe()
