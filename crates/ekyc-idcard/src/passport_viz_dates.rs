@@ -79,6 +79,24 @@ pub fn mentions_month(text: &str) -> bool {
         .any(|form| letters.contains(form))
 }
 
+/// Every run of letters in `text` starts some month name (`12 AU`, `2034`, `10.04.202`: a date
+/// partly hidden or cut), so it may be a piece of a date.
+pub fn letters_only_of_months(text: &str) -> bool {
+    let upper: String = text
+        .chars()
+        .map(|c| fold_accents(c.to_uppercase().next().unwrap_or(c)))
+        .collect();
+    upper
+        .split(|c: char| !c.is_ascii_uppercase())
+        .filter(|run| !run.is_empty())
+        .all(|run| {
+            MONTH_NAMES
+                .iter()
+                .flat_map(|forms| forms.iter())
+                .any(|form| form.starts_with(run))
+        })
+}
+
 /// Accented capitals to their base letters (month names such as `FÉVR`, `AOÛT`, `DÉC`).
 pub fn fold_accents(c: char) -> char {
     match c {
@@ -271,6 +289,8 @@ mod tests {
         assert!(find_dates("12AUGUSTIAGO74").is_empty());
         assert!(mentions_month("12AUGUSTIAGO74") && mentions_month("3 août"));
         assert!(!mentions_month("87TDN0 QX") && !mentions_month("ZENITH"));
+        assert!(letters_only_of_months("2034") && letters_only_of_months("12 AU"));
+        assert!(!letters_only_of_months("87TDN0") && !letters_only_of_months("8U4 1XV.A"));
     }
 
     #[test]

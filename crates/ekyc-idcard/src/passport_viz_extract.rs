@@ -58,6 +58,27 @@ impl<'a> Found<'a> {
     }
 }
 
+impl<'a> Found<'a> {
+    /// The value under the first label of `kind` when no other label lies between the two: the
+    /// field's own value, not the next field's where its own was not read.
+    pub(crate) fn labelled_directly(&self, kind: Label) -> Option<&'a TextLine> {
+        let li = self.labels.iter().position(|l| *l == Some(kind))?;
+        let value = self.labelled(kind)?;
+        let label = &self.lines[li];
+        let below_label = label.rect.center.y + label.rect.height / 2.0;
+        let above_value = value.rect.center.y - value.rect.height / 2.0;
+        let reach = 3.0 * label.rect.height.max(1.0);
+        let between = self.lines.iter().enumerate().any(|(i, l)| {
+            i != li
+                && self.labels[i].is_some()
+                && l.rect.center.y > below_label
+                && l.rect.center.y < above_value
+                && (left(l) - left(value)).abs() < reach
+        });
+        (!between).then_some(value)
+    }
+}
+
 fn left(line: &TextLine) -> f32 {
     line.rect.center.x - line.rect.width / 2.0
 }
@@ -467,6 +488,18 @@ mod tests {
         assert!(field_of(page("ERIKSSON", "12.08.19")).is_empty());
         assert!(field_of(page("ERIKSSON", "12.08.197")).is_empty());
         assert!(field_of(page("ERIKSSON", "1X")).is_empty());
+        // A piece of the name (a finger over the rest), and the next field's value where the
+        // names were not read (another label lies between), are no disagreement.
+        let mut lines = page("ERIKSSON", "12 AUG/AOUT 74");
+        lines[1].text = "L89890".into();
+        assert!(field_of(lines).is_empty());
+        let mut lines = page("ERIKSSON", "12 AUG/AOUT 74");
+        lines[5].text = "MARI".into();
+        assert!(field_of(lines).is_empty());
+        let mut lines = page("ERIKSSON", "12 AUG/AOUT 74");
+        lines[5] = line("Nationality", 100.0, 128.0, 0.95);
+        lines.insert(6, line("UTOPIAN", 100.0, 150.0, 0.99));
+        assert!(field_of(lines).is_empty());
     }
 
     #[test]

@@ -7,9 +7,11 @@
 use ekyc_doc::TextLine;
 
 use crate::passport_viz::{MrzAnchor, VizFields, VizMismatch};
-use crate::passport_viz_dates::{find_dates, mentions_month};
+use crate::passport_viz_dates::{find_dates, letters_only_of_months, mentions_month};
 use crate::passport_viz_extract::{explained_by_mrz, Found};
-use crate::passport_viz_text::{edit_distance, name_similarity, number_key, number_tokens, Label};
+use crate::passport_viz_text::{
+    edit_distance, name_key, name_similarity, number_key, number_tokens, Label,
+};
 
 /// A labelled name less alike than this to the MRZ's is a disagreement candidate.
 const NAME_DIFFERENT: f32 = 0.5;
@@ -42,8 +44,9 @@ fn names(found: &Found, mrz: &MrzAnchor, seen: &VizFields, out: &mut Vec<VizMism
         if !seen_name.is_empty() || mrz_name.trim().is_empty() {
             continue;
         }
-        if let Some(l) = found.labelled(label).filter(|l| trusted(l, mrz)) {
+        if let Some(l) = found.labelled_directly(label).filter(|l| trusted(l, mrz)) {
             if name_like(&l.text)
+                && !fragment_of(mrz_name, &l.text)
                 && name_similarity(mrz_name, &l.text, mrz.name_cut) < NAME_DIFFERENT
             {
                 out.push(mismatch(field, mrz_name, &l.text));
@@ -74,7 +77,7 @@ fn dates(found: &Found, mrz: &MrzAnchor, seen: &VizFields, out: &mut Vec<VizMism
         if !seen_date.is_empty() {
             continue;
         }
-        let Some(l) = found.labelled(label).filter(|l| trusted(l, mrz)) else {
+        let Some(l) = found.labelled_directly(label).filter(|l| trusted(l, mrz)) else {
             continue;
         };
         let differs = match find_dates(&l.text).first() {
@@ -86,8 +89,9 @@ fn dates(found: &Found, mrz: &MrzAnchor, seen: &VizFields, out: &mut Vec<VizMism
                 edit_distance(&printed, raw) >= 2 && !d.matches_yymmdd(other_raw) && !cut_year
             }
             // Clearly read text that is no date where the MRZ's date is printed nowhere, and
-            // no date run together or cut short either (a month name, or two of the MRZ
-            // date's day, month and year: `12AUGUSTIAGO74`, `10.04.202`).
+            // no date run together or cut short either (a month name, two of the MRZ date's
+            // day, month and year, or no letters but a month's: `12AUGUSTIAGO74`,
+            // `10.04.202`, `2034`).
             None => {
                 let parts = [raw.get(4..6), raw.get(2..4), raw.get(..2)];
                 let mrz_parts = parts
@@ -97,6 +101,7 @@ fn dates(found: &Found, mrz: &MrzAnchor, seen: &VizFields, out: &mut Vec<VizMism
                     .count();
                 l.text.chars().filter(|c| c.is_alphanumeric()).count() >= NO_DATE_CHARS
                     && !mentions_month(&l.text)
+                    && !letters_only_of_months(&l.text)
                     && mrz_parts < 2
             }
         };
@@ -106,15 +111,20 @@ fn dates(found: &Found, mrz: &MrzAnchor, seen: &VizFields, out: &mut Vec<VizMism
     }
 }
 
-/// The document number: a single token two or more characters off the MRZ's.
+/// The document number: a single token two or more characters off the MRZ's, not a piece of it.
 fn number(found: &Found, mrz: &MrzAnchor, seen: &VizFields, out: &mut Vec<VizMismatch>) {
     if !seen.passport_id.is_empty() {
         return;
     }
     let key = number_key(&mrz.document_number);
-    if let Some(l) = found.labelled(Label::Number).filter(confident) {
+    if let Some(l) = found.labelled_directly(Label::Number).filter(confident) {
         let tokens = number_tokens(&l.text);
-        let far = |t: &String| edit_distance(&number_key(t), &key) >= 2;
+        // The number with characters missing (`C13H40` of `C13H40NKN`, `5G95KR0` of
+        // `5G95KRGD0`: a finger over some) is no other number.
+        let far = |t: &String| {
+            let printed = number_key(t);
+            edit_distance(&printed, &key) >= 2 && !is_subsequence(&printed, &key)
+        };
         if tokens.len() == 1 && far(&tokens[0]) {
             out.push(mismatch("PassportID", &mrz.document_number, &tokens[0]));
         }
@@ -139,6 +149,19 @@ fn name_like(text: &str) -> bool {
     letters >= 2 && letters > digits
 }
 
+/// The printed name is the MRZ's with letters missing (`VID` of `DAVID`): a name partly
+/// hidden or cut, not another name.
+fn fragment_of(mrz_name: &str, printed: &str) -> bool {
+    let piece = name_key(printed, false);
+    !piece.is_empty() && is_subsequence(&piece, &name_key(mrz_name, false))
+}
+
+/// Every character of `piece` appears in `whole`, in order (gaps allowed).
+fn is_subsequence(piece: &str, whole: &str) -> bool {
+    let mut rest = whole.chars();
+    piece.chars().all(|c| rest.any(|w| w == c))
+}
+
 fn mismatch(field: &'static str, mrz: &str, viz: &str) -> VizMismatch {
     VizMismatch {
         field,
@@ -150,6 +173,12 @@ fn mismatch(field: &'static str, mrz: &str, viz: &str) -> VizMismatch {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pieces_are_subsequences() {
+        assert!(is_subsequence("5G95KR0", "5G95KRGD0") && is_subsequence("VID", "DAVID"));
+        assert!(!is_subsequence("5G95KRX0", "5G95KRGD0") && !is_subsequence("DIV", "DAVID"));
+    }
 
     #[test]
     fn names_are_mostly_letters() {
